@@ -1,0 +1,99 @@
+# wgan — build, test, install. `make help` lists the targets.
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+OPT     ?= -O2 -march=native
+SAN     ?=
+PKGS    := openblas libpng zlib libcjson
+VERSION := 0.1.0
+
+# Recursive (=) so pkg-config runs after `make deps` installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -fopenmp -fPIC \
+             -Iinclude -Isrc $(PKG_CFLAGS) $(OPT) $(SAN) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
+
+LIB_SRC   := $(sort $(wildcard src/*/*.c))
+CLI_SRC   := $(sort $(wildcard cli/*.c))
+TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps test demo asan bench install clean help
+all: $(BUILD)/libwgan.a $(BUILD)/libwgan.so $(BUILD)/wgan $(BUILD)/wgan.pc
+
+help:
+	@echo "make demo     install what is missing, build, train a WGAN-GP (8gaussians, Fashion-MNIST)"
+	@echo "make test     install what is missing, build, run every test"
+	@echo "make deps     install the Debian packages the project needs"
+	@echo "make asan     run the tests under AddressSanitizer + UBSan"
+	@echo "make bench    build the benchmarks into $(BUILD)/bench"
+	@echo "make install  PREFIX=...: headers, libraries, CLI, wgan.pc"
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libwgan.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libwgan.so: $(LIB_OBJ)
+	$(CC) -shared -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/wgan: $(CLI_OBJ) $(BUILD)/libwgan.a
+	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libwgan.a $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libwgan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(BUILD)/libwgan.a $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libwgan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libwgan.a $(LDLIBS_ALL)
+
+$(BUILD)/wgan.pc: Makefile
+	@mkdir -p $(BUILD)
+	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: wgan\nDescription: Wasserstein distances and Wasserstein GANs in C\nVersion: %s\nRequires.private: %s\nLibs: -L$${libdir} -lwgan\nLibs.private: -fopenmp -lm\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(VERSION)' '$(PKGS)' > $@
+
+tests-build: all $(TEST_BIN)
+
+test:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory tests-build
+	@BUILD=$(BUILD) tests/run.sh
+
+asan:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory tests-build BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
+
+bench: all $(BENCH_BIN)
+
+demo:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include/wgan $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/wgan.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/wgan/*.h $(DESTDIR)$(PREFIX)/include/wgan/
+	install -m 644 $(BUILD)/libwgan.a $(BUILD)/libwgan.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(BUILD)/wgan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(BUILD)/wgan $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

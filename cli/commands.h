@@ -1,0 +1,9 @@
+/* The subcommands of the wgan CLI, one file each (cli/cmd_NAME.c).
+ * Each takes the arguments after its name and returns the exit code:
+ * 0 success, 1 failure while running, 2 bad usage or bad input. */
+#ifndef WGAN_CLI_COMMANDS_H
+#define WGAN_CLI_COMMANDS_H
+
+int cmd_version(int argc, char **argv);
+
+#endif

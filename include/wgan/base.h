@@ -1,0 +1,27 @@
+/* Status codes, the last-error message, threads. */
+#ifndef WGAN_BASE_H
+#define WGAN_BASE_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+  WG_OK = 0,
+  WG_EINVAL,   /* bad argument or shape mismatch */
+  WG_EIO,      /* a file could not be read or written */
+  WG_EFORMAT,  /* a file's content is malformed */
+  WG_ENOMEM,   /* allocation failed */
+  WG_ELIMIT,   /* a user-set limit (iterations, size) was reached */
+  WG_ENUMERIC  /* NaN or infinity where a finite number was needed */
+} wg_status;
+
+/* The message left by the last failing call on this thread ("" if none). */
+const char *wg_last_error(void);
+/* The status of that failure (WG_OK if none). */
+wg_status wg_last_status(void);
+void wg_clear_error(void);
+
+/* Sets both OpenMP's and OpenBLAS's thread counts; n <= 0 means all cores. */
+void wg_set_threads(int n);
+int wg_get_threads(void);
+
+#endif

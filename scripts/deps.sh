@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages wgan needs, when missing. Nothing else is downloaded.
+set -eu
+packages=(gcc make pkg-config libopenblas-dev zlib1g-dev libpng-dev libcjson-dev
+          gnuplot-nox dataset-fashion-mnist)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "wgan: missing Debian packages; install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "wgan: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

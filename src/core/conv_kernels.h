@@ -1,0 +1,30 @@
+/* Convolution kernels on raw arrays (no tape): forward, and its two adjoints.
+ * Cross-correlation as in PyTorch/TensorFlow:
+ *   y[n,oc,oh,ow] = sum_{c,kh,kw} x[n,c,oh*sh-pt+kh, ow*sw-pl+kw] * w[oc,c,kh,kw]
+ * with x read as 0 outside [0,H)x[0,W). Padding at the bottom/right is
+ * implied by OH/OW, which the caller computes. */
+#ifndef WGAN_CORE_CONV_KERNELS_H
+#define WGAN_CORE_CONV_KERNELS_H
+#include <stddef.h>
+
+typedef struct {
+  int N, C, H, W;  /* forward input x[N,C,H,W] */
+  int OC, KH, KW;  /* weights w[OC,C,KH,KW] */
+  int OH, OW;      /* forward output y[N,OC,OH,OW] */
+  int sh, sw;      /* strides */
+  int pt, pl;      /* top and left padding */
+} wg_conv_geom;
+
+/* Floats of scratch memory any of the three kernels needs for g. */
+size_t wg_conv2d_scratch_floats(const wg_conv_geom *g);
+/* y[N,OC,OH,OW] = conv(x[N,C,H,W], w[OC,C,KH,KW]); y is overwritten. */
+void wg_conv2d_fwd_kernel(const wg_conv_geom *g, const float *x, const float *w,
+                          float *y, float *scratch);
+/* dx[N,C,H,W] = adjoint in x, from dy[N,OC,OH,OW] and w; dx is overwritten. */
+void wg_conv2d_bwd_data_kernel(const wg_conv_geom *g, const float *dy, const float *w,
+                               float *dx, float *scratch);
+/* dw[OC,C,KH,KW] = adjoint in w, from x and dy; dw is overwritten. */
+void wg_conv2d_bwd_weight_kernel(const wg_conv_geom *g, const float *x, const float *dy,
+                                 float *dw, float *scratch);
+
+#endif

@@ -1,0 +1,47 @@
+/* A minimal test harness: TEST cases that print "ok NAME" or "FAIL NAME: why".
+ * tests/run.sh counts those lines; a binary's exit status is non-zero on failure. */
+#ifndef WGAN_TESTS_CHECK_H
+#define WGAN_TESTS_CHECK_H
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int check_case_failed_;
+static int check_total_failed_;
+
+#define CHECK(cond, ...)                                                     \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
+      if (!check_case_failed_) printf("FAIL %s: ", check_case_name_);        \
+      else printf("     also: ");                                            \
+      printf("%s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
+      printf(__VA_ARGS__);                                                   \
+      printf("\n");                                                          \
+      check_case_failed_ = 1;                                                \
+    }                                                                        \
+  } while (0)
+
+/* |a - b| <= atol + rtol * |b| */
+#define CHECK_CLOSE(a, b, atol, rtol)                                        \
+  do {                                                                       \
+    double check_a_ = (a), check_b_ = (b);                                   \
+    CHECK(fabs(check_a_ - check_b_) <= (atol) + (rtol)*fabs(check_b_),      \
+          "%s = %.10g, expected %.10g", #a, check_a_, check_b_);             \
+  } while (0)
+
+static const char *check_case_name_ = "";
+
+#define RUN(fn)                                                              \
+  do {                                                                       \
+    check_case_name_ = #fn;                                                  \
+    check_case_failed_ = 0;                                                  \
+    fflush(stdout);                                                          \
+    fn();                                                                    \
+    if (check_case_failed_) check_total_failed_++;                           \
+    else printf("ok %s\n", #fn);                                             \
+    fflush(stdout);                                                          \
+  } while (0)
+
+#define CHECK_EXIT() return check_total_failed_ ? 1 : 0
+
+#endif
