@@ -31,16 +31,19 @@ static int check_total_failed_;
 
 static const char *check_case_name_ = "";
 
-#define RUN(fn)                                                              \
+/* Runs the statement stmt as the test case called name. */
+#define RUN_AS(name, stmt)                                                   \
   do {                                                                       \
-    check_case_name_ = #fn;                                                  \
+    check_case_name_ = (name);                                               \
     check_case_failed_ = 0;                                                  \
     fflush(stdout);                                                          \
-    fn();                                                                    \
+    stmt;                                                                    \
     if (check_case_failed_) check_total_failed_++;                           \
-    else printf("ok %s\n", #fn);                                             \
+    else printf("ok %s\n", check_case_name_);                                \
     fflush(stdout);                                                          \
   } while (0)
+
+#define RUN(fn) RUN_AS(#fn, fn())
 
 #define CHECK_EXIT() return check_total_failed_ ? 1 : 0
 

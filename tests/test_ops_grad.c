@@ -1,0 +1,306 @@
+/* Every op: its gradient against central finite differences, and its
+ * gradient-of-gradient against finite differences of the gradient.
+ *
+ * For an op y = f(x1..xk) the test differentiates L = sum(v * y^2) (v fixed
+ * random): the square makes the second derivative exercise the backward
+ * rule's own derivative even for linear ops. Then h = sum_k <w_k, dL/dx_k>
+ * (w fixed random) is differentiated again, through the recorded backward
+ * pass, and checked against finite differences of h. Fresh random inputs each
+ * run (seed printed; WGAN_TEST_SEED repeats one). */
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "wgan.h"
+
+enum { MAX_IN = 3, MAX_CHECKED = 48 };
+
+typedef wg_tensor *(*op_fn)(wg_ctx *ctx, wg_tensor **x);
+
+typedef struct {
+  const char *name;
+  op_fn f;
+  int n_in;
+  int shape[MAX_IN][5]; /* ndim, then the sizes */
+  float lo, hi;         /* inputs drawn uniformly from [lo, hi] ... */
+  float gap;            /* ... with |x| >= gap (away from kinks and poles) */
+  double tol;           /* relative tolerance of the comparisons */
+} op_case;
+
+static wg_rng rng;
+
+/* ---- the ops under test ---- */
+static wg_tensor *f_add(wg_ctx *c, wg_tensor **x) { return wg_add(c, x[0], x[1]); }
+static wg_tensor *f_sub(wg_ctx *c, wg_tensor **x) { return wg_sub(c, x[0], x[1]); }
+static wg_tensor *f_mul(wg_ctx *c, wg_tensor **x) { return wg_mul(c, x[0], x[1]); }
+static wg_tensor *f_div(wg_ctx *c, wg_tensor **x) { return wg_div(c, x[0], x[1]); }
+static wg_tensor *f_add_scalar(wg_ctx *c, wg_tensor **x) { return wg_add_scalar(c, x[0], 0.7f); }
+static wg_tensor *f_mul_scalar(wg_ctx *c, wg_tensor **x) { return wg_mul_scalar(c, x[0], -1.3f); }
+static wg_tensor *f_neg(wg_ctx *c, wg_tensor **x) { return wg_neg(c, x[0]); }
+static wg_tensor *f_exp(wg_ctx *c, wg_tensor **x) { return wg_exp(c, x[0]); }
+static wg_tensor *f_log(wg_ctx *c, wg_tensor **x) { return wg_log(c, x[0]); }
+static wg_tensor *f_sqrt(wg_ctx *c, wg_tensor **x) { return wg_sqrt(c, x[0]); }
+static wg_tensor *f_square(wg_ctx *c, wg_tensor **x) { return wg_square(c, x[0]); }
+static wg_tensor *f_pow(wg_ctx *c, wg_tensor **x) { return wg_pow(c, x[0], 2.5f); }
+static wg_tensor *f_abs(wg_ctx *c, wg_tensor **x) { return wg_abs(c, x[0]); }
+static wg_tensor *f_relu(wg_ctx *c, wg_tensor **x) { return wg_relu(c, x[0]); }
+static wg_tensor *f_leaky(wg_ctx *c, wg_tensor **x) { return wg_leaky_relu(c, x[0], 0.2f); }
+static wg_tensor *f_tanh(wg_ctx *c, wg_tensor **x) { return wg_tanh(c, x[0]); }
+static wg_tensor *f_sigmoid(wg_ctx *c, wg_tensor **x) { return wg_sigmoid(c, x[0]); }
+static wg_tensor *f_softplus(wg_ctx *c, wg_tensor **x) { return wg_softplus(c, x[0]); }
+static wg_tensor *f_log_sigmoid(wg_ctx *c, wg_tensor **x) { return wg_log_sigmoid(c, x[0]); }
+static wg_tensor *f_sum(wg_ctx *c, wg_tensor **x) { return wg_sum(c, x[0]); }
+static wg_tensor *f_mean(wg_ctx *c, wg_tensor **x) { return wg_mean(c, x[0]); }
+static wg_tensor *f_sum_axes(wg_ctx *c, wg_tensor **x) { return wg_sum_axes(c, x[0], 0x5, 0); }
+static wg_tensor *f_mean_axes(wg_ctx *c, wg_tensor **x) { return wg_mean_axes(c, x[0], 0x2, 1); }
+static wg_tensor *f_expand(wg_ctx *c, wg_tensor **x) { return wg_expand(c, x[0], 3, (int[]){2, 3, 4}); }
+static wg_tensor *f_sum_to(wg_ctx *c, wg_tensor **x) { return wg_sum_to(c, x[0], 2, (int[]){3, 1}); }
+static wg_tensor *f_reshape(wg_ctx *c, wg_tensor **x) { return wg_reshape(c, x[0], 2, (int[]){-1, 6}); }
+static wg_tensor *f_slice(wg_ctx *c, wg_tensor **x) { return wg_slice(c, x[0], 1, 1, 2); }
+static wg_tensor *f_slice_adjoint(wg_ctx *c, wg_tensor **x) { return wg_slice_adjoint(c, x[0], 2, 1, 5); }
+static wg_tensor *f_crop(wg_ctx *c, wg_tensor **x) { return wg_crop(c, x[0], 0, 1, 3, 2); }
+static wg_tensor *f_concat(wg_ctx *c, wg_tensor **x) { return wg_concat(c, x[0], x[1], 1); }
+static wg_tensor *f_transpose(wg_ctx *c, wg_tensor **x) { return wg_transpose(c, x[0]); }
+static wg_tensor *f_mm(wg_ctx *c, wg_tensor **x) { return wg_matmul(c, x[0], x[1], 0, 0); }
+static wg_tensor *f_mm_ta(wg_ctx *c, wg_tensor **x) { return wg_matmul(c, x[0], x[1], 1, 0); }
+static wg_tensor *f_mm_tb(wg_ctx *c, wg_tensor **x) { return wg_matmul(c, x[0], x[1], 0, 1); }
+static wg_tensor *f_mm_tab(wg_ctx *c, wg_tensor **x) { return wg_matmul(c, x[0], x[1], 1, 1); }
+static wg_tensor *f_conv_sym(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_sym(1, 1);
+  return wg_conv2d(c, x[0], x[1], &o);
+}
+static wg_tensor *f_conv_same(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_same(7, 5, 2); /* pads (2, 2)... */
+  return wg_conv2d(c, x[0], x[1], &o);
+}
+static wg_tensor *f_conv_same_asym(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_same(6, 5, 2); /* pads (1, 2): TensorFlow's asymmetric SAME */
+  return wg_conv2d(c, x[0], x[1], &o);
+}
+static wg_tensor *f_conv_bwd_data(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_same(6, 5, 2);
+  return wg_conv2d_bwd_data(c, x[0], x[1], &o, 6, 6);
+}
+static wg_tensor *f_conv_bwd_weight(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_same(6, 5, 2);
+  return wg_conv2d_bwd_weight(c, x[0], x[1], &o, 5, 5);
+}
+static wg_tensor *f_conv_transpose(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_sym(2, 1);
+  o.out_pad[0] = o.out_pad[1] = 1;
+  return wg_conv_transpose2d(c, x[0], x[1], &o);
+}
+static wg_tensor *f_conv_transpose_same(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_same(8, 5, 2); /* the adjoint of the SAME conv 8 -> 4 */
+  return wg_conv_transpose2d(c, x[0], x[1], &o);
+}
+
+#define S1(a) {1, a}
+#define S2(a, b) {2, a, b}
+#define S3(a, b, c) {3, a, b, c}
+#define S4(a, b, c, d) {4, a, b, c, d}
+
+static const op_case cases[] = {
+    {"add", f_add, 2, {S3(2, 3, 4), S2(3, 1)}, -2, 2, 0, 1e-2},
+    {"sub", f_sub, 2, {S2(3, 1), S3(2, 3, 4)}, -2, 2, 0, 1e-2},
+    {"mul", f_mul, 2, {S3(2, 3, 4), S1(4)}, -2, 2, 0, 1e-2},
+    {"div", f_div, 2, {S3(2, 3, 4), S3(2, 1, 4)}, -2, 2, 0.5f, 2e-2},
+    {"add_scalar", f_add_scalar, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
+    {"mul_scalar", f_mul_scalar, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
+    {"neg", f_neg, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
+    {"exp", f_exp, 1, {S2(3, 4)}, -1.5f, 1.5f, 0, 1e-2},
+    {"log", f_log, 1, {S2(3, 4)}, 0.5f, 3, 0, 1e-2},
+    {"sqrt", f_sqrt, 1, {S2(3, 4)}, 0.5f, 3, 0, 1e-2},
+    {"square", f_square, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
+    {"pow", f_pow, 1, {S2(3, 4)}, 0.5f, 2, 0, 1e-2},
+    {"abs", f_abs, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2},
+    {"relu", f_relu, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2},
+    {"leaky_relu", f_leaky, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2},
+    {"tanh", f_tanh, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
+    {"sigmoid", f_sigmoid, 1, {S2(3, 4)}, -3, 3, 0, 1e-2},
+    {"softplus", f_softplus, 1, {S2(3, 4)}, -3, 3, 0, 1e-2},
+    {"log_sigmoid", f_log_sigmoid, 1, {S2(3, 4)}, -3, 3, 0, 1e-2},
+    {"sum", f_sum, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
+    {"mean", f_mean, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
+    {"sum_axes", f_sum_axes, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
+    {"mean_axes", f_mean_axes, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
+    {"expand", f_expand, 1, {S2(3, 1)}, -1, 1, 0, 1e-2},
+    {"sum_to", f_sum_to, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
+    {"reshape", f_reshape, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
+    {"slice", f_slice, 1, {S3(2, 4, 3)}, -1, 1, 0, 1e-2},
+    {"slice_adjoint", f_slice_adjoint, 1, {S3(2, 2, 3)}, -1, 1, 0, 1e-2},
+    {"crop", f_crop, 1, {S4(2, 2, 4, 4)}, -1, 1, 0, 1e-2},
+    {"concat", f_concat, 2, {S3(2, 2, 3), S3(2, 3, 3)}, -1, 1, 0, 1e-2},
+    {"transpose", f_transpose, 1, {S2(3, 5)}, -1, 1, 0, 1e-2},
+    {"matmul", f_mm, 2, {S2(3, 4), S2(4, 5)}, -1, 1, 0, 1e-2},
+    {"matmul_ta", f_mm_ta, 2, {S2(4, 3), S2(4, 5)}, -1, 1, 0, 1e-2},
+    {"matmul_tb", f_mm_tb, 2, {S2(3, 4), S2(5, 4)}, -1, 1, 0, 1e-2},
+    {"matmul_tab", f_mm_tab, 2, {S2(4, 3), S2(5, 4)}, -1, 1, 0, 1e-2},
+    {"conv2d_sym", f_conv_sym, 2, {S4(2, 2, 5, 4), S4(3, 2, 3, 3)}, -1, 1, 0, 1e-2},
+    {"conv2d_same", f_conv_same, 2, {S4(2, 2, 7, 7), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
+    {"conv2d_same_asym", f_conv_same_asym, 2, {S4(2, 2, 6, 6), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
+    {"conv2d_bwd_data", f_conv_bwd_data, 2, {S4(2, 3, 3, 3), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
+    {"conv2d_bwd_weight", f_conv_bwd_weight, 2, {S4(2, 2, 6, 6), S4(2, 3, 3, 3)}, -1, 1, 0, 1e-2},
+    {"conv_transpose2d", f_conv_transpose, 2, {S4(2, 3, 3, 3), S4(3, 2, 4, 4)}, -1, 1, 0, 1e-2},
+    {"conv_transpose2d_same", f_conv_transpose_same, 2, {S4(2, 3, 4, 4), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
+};
+
+/* ---- the checker ---- */
+
+typedef struct {
+  const op_case *c;
+  wg_ctx *ctx;
+  float *x[MAX_IN];      /* the inputs' values, perturbed in place */
+  int64_t n[MAX_IN];
+  float *v;              /* weights of L over the output */
+  float *w[MAX_IN];      /* directions of h over the gradient */
+} problem;
+
+static wg_tensor *leaf(problem *p, int k) {
+  const int *s = p->c->shape[k];
+  wg_tensor *t = wg_from_data(p->ctx, p->x[k], s[0], s + 1);
+  t->requires_grad = 1;
+  return t;
+}
+
+/* L = sum(v * y^2) as a recorded expression; *y_out receives y. */
+static wg_tensor *loss(problem *p, wg_tensor **in) {
+  wg_tensor *y = p->c->f(p->ctx, in);
+  if (!y) return NULL;
+  wg_tensor *v = wg_from_data(p->ctx, p->v, y->ndim, y->shape);
+  return wg_sum(p->ctx, wg_mul(p->ctx, v, wg_square(p->ctx, y)));
+}
+
+static double value_L(problem *p) {
+  wg_ctx_reset(p->ctx);
+  wg_tensor *in[MAX_IN];
+  for (int k = 0; k < p->c->n_in; k++) in[k] = leaf(p, k);
+  wg_tensor *L = loss(p, in);
+  return L ? L->data[0] : NAN;
+}
+
+/* h = sum_k <w_k, dL/dx_k>; with create_graph also its gradients into hg. */
+static double value_h(problem *p, float **hg) {
+  wg_ctx_reset(p->ctx);
+  wg_tensor *in[MAX_IN], *g[MAX_IN];
+  for (int k = 0; k < p->c->n_in; k++) in[k] = leaf(p, k);
+  wg_tensor *L = loss(p, in);
+  if (wg_grad(p->ctx, 1, &L, NULL, p->c->n_in, in, g, hg != NULL) != WG_OK) return NAN;
+  wg_tensor *h = NULL;
+  for (int k = 0; k < p->c->n_in; k++) {
+    wg_tensor *w = wg_from_data(p->ctx, p->w[k], g[k]->ndim, g[k]->shape);
+    wg_tensor *term = wg_sum(p->ctx, wg_mul(p->ctx, w, g[k]));
+    h = h ? wg_add(p->ctx, h, term) : term;
+  }
+  double value = h->data[0];
+  if (hg) {
+    wg_tensor *hgrad[MAX_IN];
+    if (wg_grad(p->ctx, 1, &h, NULL, p->c->n_in, in, hgrad, 0) != WG_OK) return NAN;
+    for (int k = 0; k < p->c->n_in; k++) memcpy(hg[k], hgrad[k]->data, sizeof(float) * (size_t)p->n[k]);
+  }
+  return value;
+}
+
+/* The analytic first-order gradients into g. */
+static int grad_L(problem *p, float **g) {
+  wg_ctx_reset(p->ctx);
+  wg_tensor *in[MAX_IN], *gt[MAX_IN];
+  for (int k = 0; k < p->c->n_in; k++) in[k] = leaf(p, k);
+  wg_tensor *L = loss(p, in);
+  if (wg_grad(p->ctx, 1, &L, NULL, p->c->n_in, in, gt, 0) != WG_OK) return -1;
+  for (int k = 0; k < p->c->n_in; k++) memcpy(g[k], gt[k]->data, sizeof(float) * (size_t)p->n[k]);
+  return 0;
+}
+
+static float draw(const op_case *c) {
+  for (;;) {
+    float x = (float)(c->lo + (c->hi - c->lo) * wg_rng_uniform(&rng));
+    if (fabsf(x) >= c->gap) return x;
+  }
+}
+
+/* Compares analytic derivatives a[k][i] against central differences of fn,
+ * on every element of small inputs, a random subset of large ones. */
+static void compare(problem *p, float **a, int second_order) {
+  const op_case *c = p->c;
+  const double eps = 1e-2;
+  double scale = 0;
+  for (int k = 0; k < c->n_in; k++)
+    for (int64_t i = 0; i < p->n[k]; i++) scale = fmax(scale, fabs(a[k][i]));
+  int reported = 0;
+  for (int k = 0; k < c->n_in; k++) {
+    for (int j = 0; j < MAX_CHECKED && j < p->n[k]; j++) {
+      int64_t i = p->n[k] <= MAX_CHECKED ? j : (int64_t)wg_rng_below(&rng, (uint64_t)p->n[k]);
+      float saved = p->x[k][i];
+      p->x[k][i] = saved + (float)eps;
+      double up = second_order ? value_h(p, NULL) : value_L(p);
+      p->x[k][i] = saved - (float)eps;
+      double down = second_order ? value_h(p, NULL) : value_L(p);
+      p->x[k][i] = saved;
+      double fd = (up - down) / (2 * eps), an = a[k][i];
+      double err = fabs(fd - an), allowed = c->tol * (fabs(an) + 0.05 * scale + 1e-3);
+      if (!(err <= allowed) && reported++ < 3)
+        CHECK(err <= allowed, "%s: %s derivative, input %d element %lld: analytic %.6g, finite difference %.6g", c->name,
+              second_order ? "second" : "first", k, (long long)i, an, fd);
+    }
+  }
+}
+
+static void check_case(const op_case *c) {
+  problem p = {.c = c, .ctx = wg_ctx_new(1 << 20)};
+  float *g[MAX_IN], *hg[MAX_IN];
+  for (int k = 0; k < c->n_in; k++) {
+    p.n[k] = 1;
+    for (int d = 0; d < c->shape[k][0]; d++) p.n[k] *= c->shape[k][1 + d];
+    p.x[k] = malloc(sizeof(float) * (size_t)p.n[k]);
+    p.w[k] = malloc(sizeof(float) * (size_t)p.n[k]);
+    g[k] = malloc(sizeof(float) * (size_t)p.n[k]);
+    hg[k] = malloc(sizeof(float) * (size_t)p.n[k]);
+    for (int64_t i = 0; i < p.n[k]; i++) p.x[k][i] = draw(c);
+    wg_rng_fill_uniform(&rng, p.w[k], (size_t)p.n[k], -1, 1);
+  }
+  /* v needs the output's size: run the op once. */
+  wg_tensor *in[MAX_IN];
+  for (int k = 0; k < c->n_in; k++) in[k] = leaf(&p, k);
+  wg_tensor *y = c->f(p.ctx, in);
+  CHECK(y != NULL, "%s failed: %s", c->name, wg_last_error());
+  if (y) {
+    p.v = malloc(sizeof(float) * (size_t)y->numel);
+    wg_rng_fill_uniform(&rng, p.v, (size_t)y->numel, -1, 1);
+    CHECK(grad_L(&p, g) == 0, "%s: wg_grad failed: %s", c->name, wg_last_error());
+    compare(&p, g, 0);
+    CHECK(!isnan(value_h(&p, hg)), "%s: second-order wg_grad failed: %s", c->name, wg_last_error());
+    compare(&p, hg, 1);
+    free(p.v);
+  }
+  for (int k = 0; k < c->n_in; k++) free(p.x[k]), free(p.w[k]), free(g[k]), free(hg[k]);
+  wg_ctx_free(p.ctx);
+}
+
+/* The same checks through a chain of ops, so gradients flow across nodes. */
+static wg_tensor *f_chain(wg_ctx *c, wg_tensor **x) {
+  wg_conv_opts o = wg_conv_opts_same(6, 3, 2);
+  wg_tensor *h = wg_softplus(c, wg_conv2d(c, x[0], x[1], &o));
+  h = wg_reshape(c, h, 2, (int[]){2, -1});
+  return wg_tanh(c, wg_matmul(c, h, x[2], 0, 0));
+}
+
+static void chain_first_and_second_order(void) {
+  op_case c = {"chain", f_chain, 3, {S4(2, 2, 6, 6), S4(3, 2, 3, 3), S2(27, 2)}, -1, 1, 0, 2e-2};
+  check_case(&c);
+}
+
+int main(void) {
+  const char *env = getenv("WGAN_TEST_SEED");
+  uint64_t seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
+  printf("seed %llu (repeat with WGAN_TEST_SEED=%llu)\n", (unsigned long long)seed, (unsigned long long)seed);
+  wg_rng_seed(&rng, seed);
+  wg_set_threads(1);
+  char name[64];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    snprintf(name, sizeof name, "grad_%s", cases[i].name);
+    RUN_AS(name, check_case(&cases[i]));
+  }
+  RUN(chain_first_and_second_order);
+  CHECK_EXIT();
+}
