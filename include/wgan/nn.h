@@ -1,0 +1,113 @@
+/* Networks: a sequence of layers whose parameters (and their gradients) live
+ * in one contiguous buffer each, so an optimizer step, clipping, zeroing and
+ * checkpointing are flat loops. Built layer by layer, then finished once
+ * (wg_net_finish), which allocates the buffers. */
+#ifndef WGAN_NN_H
+#define WGAN_NN_H
+#include "wgan/rng.h"
+#include "wgan/tensor.h"
+
+typedef enum {
+  WG_LAYER_LINEAR,
+  WG_LAYER_CONV,       /* Conv2d */
+  WG_LAYER_CONVT,      /* ConvTranspose2d */
+  WG_LAYER_BATCHNORM,  /* over the batch (and H, W for images), affine */
+  WG_LAYER_LAYERNORM,  /* over (C, H, W) of each sample, affine per channel */
+  WG_LAYER_RELU,
+  WG_LAYER_LEAKY_RELU,
+  WG_LAYER_TANH,
+  WG_LAYER_SIGMOID,
+  WG_LAYER_RESHAPE,    /* to a per-sample shape */
+  WG_LAYER_CROP        /* NCHW: rows [top, top + h), columns [left, left + w) */
+} wg_layer_kind;
+
+/* How the weights of a Linear/conv layer are drawn by WG_INIT_WGANGP. */
+typedef enum { WG_FAN_GLOROT, WG_FAN_HE } wg_fan_rule;
+
+typedef struct {
+  wg_layer_kind kind;
+  int in_shape[3], in_ndim;   /* per-sample shapes (no batch dimension) */
+  int out_shape[3], out_ndim;
+  int k;                      /* conv kernel size (square) */
+  int has_bias;
+  wg_conv_opts conv;
+  float alpha;                /* LeakyReLU slope */
+  float eps, momentum;        /* normalisation */
+  int crop[4];                /* top, left, h, w */
+  wg_fan_rule fan;
+  /* Offsets into the network's parameter buffer (-1: none). */
+  int64_t w_off, b_off, n_w, n_b;
+  /* Offsets into the network's state buffer: BatchNorm running mean/var. */
+  int64_t mean_off, var_off;
+  wg_tensor w, b;             /* leaves over the buffers, bound by wg_net_finish */
+} wg_layer;
+
+typedef struct {
+  char name[64];
+  wg_layer *layers;
+  int n_layers, cap_layers;
+  int in_shape[3], in_ndim;   /* per-sample input shape */
+  int64_t n_params, n_state;
+  float *params;              /* [n_params] every trained parameter */
+  float *grads;               /* [n_params] their gradients */
+  float *state;               /* [n_state] BatchNorm running statistics */
+  int training;               /* BatchNorm: batch statistics (1) or running averages (0) */
+  int finished;
+} wg_net;
+
+/* A new empty network taking samples of per-sample shape in_shape. */
+wg_net *wg_net_new(const char *name, int in_ndim, const int *in_shape);
+void wg_net_free(wg_net *net);
+
+/* Layers, appended in order. Each checks that it fits the current shape and
+ * returns WG_EINVAL with a message if not. */
+wg_status wg_net_linear(wg_net *net, int out_features, int bias, wg_fan_rule fan);
+wg_status wg_net_conv(wg_net *net, int out_ch, int k, const wg_conv_opts *o, int bias);
+wg_status wg_net_conv_transpose(wg_net *net, int out_ch, int k, const wg_conv_opts *o, int bias);
+wg_status wg_net_batchnorm(wg_net *net, float eps, float momentum);
+wg_status wg_net_layernorm(wg_net *net, float eps);
+wg_status wg_net_activation(wg_net *net, wg_layer_kind kind, float alpha);
+wg_status wg_net_reshape(wg_net *net, int ndim, const int *shape);
+wg_status wg_net_crop(wg_net *net, int top, int left, int h, int w);
+/* Allocates the buffers (parameters zero, BatchNorm scale 1 and running
+ * variance 1) and binds the layers' leaves. */
+wg_status wg_net_finish(wg_net *net);
+
+/* The output for a batch x[N, in_shape...]; NULL with the error set on a
+ * shape mismatch. In training mode (net->training) BatchNorm normalises with
+ * the batch statistics and updates its running averages; otherwise it uses
+ * the running averages. */
+wg_tensor *wg_net_forward(wg_ctx *ctx, wg_net *net, wg_tensor *x);
+int wg_net_has_batchnorm(const wg_net *net);
+void wg_net_zero_grad(wg_net *net);
+/* Per-sample output shape; returns its ndim. */
+int wg_net_out_shape(const wg_net *net, int *shape);
+
+/* ---- initialisation ---- */
+typedef enum {
+  WG_INIT_PYTORCH,  /* PyTorch's defaults: U(+-1/sqrt(fan_in)) for weights and biases */
+  WG_INIT_DCGAN,    /* conv weights N(0, 0.02), BatchNorm scale N(1, 0.02), biases 0; Linear as PyTorch */
+  WG_INIT_WGANGP    /* the WGAN-GP code: uniform "he"/"glorot" (see docs/nn.md), biases 0 */
+} wg_init_scheme;
+void wg_net_init(wg_net *net, wg_init_scheme scheme, wg_rng *rng);
+
+/* ---- the reference models ---- */
+typedef struct {
+  wg_net *gen, *critic;
+  int nz;                   /* noise size: the generator's input is [N, nz] */
+  float out_lo, out_hi;     /* the generator's output range (sigmoid [0,1], tanh [-1,1]) */
+} wg_gan_models;
+
+/* MLPs: generator nz -> hidden x layers (ReLU) -> samples of shape
+ * (ndim, shape); critic the mirror image -> 1. Unbounded output. With
+ * shape {2}, hidden 512, layers 3: the WGAN-GP toy model; with an image
+ * shape: the WGAN paper's MLP. */
+wg_status wg_models_mlp(wg_gan_models *m, int nz, int ndim, const int *shape, int hidden, int layers);
+/* The WGAN-GP MNIST model (28x28x1) with width dim; batchnorm adds the
+ * BatchNorm layers of that script's clipping mode. */
+wg_status wg_models_dcgan28(wg_gan_models *m, int nz, int dim, int batchnorm);
+/* The WGAN paper's DCGAN for size 32 or 64, nc channels, widths ngf = ndf = dim. */
+wg_status wg_models_dcgan(wg_gan_models *m, int size, int nc, int nz, int dim, int batchnorm);
+void wg_models_free(wg_gan_models *m);
+
+#endif
