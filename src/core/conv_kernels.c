@@ -1,33 +1,64 @@
-/* Convolution as im2col + one sgemm per chunk of samples, and its two adjoints.
+/* Convolution as im2col + sgemm on chunks of samples, and its two adjoints.
  *
  * A chunk of nb samples is unfolded into col[K, nb*P] (K = C*KH*KW rows in
  * (c,kh,kw) order, P = OH*OW columns per sample, samples side by side), so one
- * gemm with a wide N dimension serves the whole chunk: per-sample gemms are
- * too thin for the deep layers (P = 16 at 4x4). The gemm result is [OC, nb*P]
- * and is moved to/from NCHW by contiguous copies of P floats, far cheaper than
- * the gemm. The chunk size bounds the scratch memory for large batches. */
+ * gemm with a wide N dimension serves the chunk: per-sample gemms are too thin
+ * for the deep layers (P = 16 at 4x4). The gemm result Y[OC, nb*P] is moved
+ * to/from NCHW by contiguous copies of P floats, far cheaper than the gemm.
+ *
+ * Threads: each OpenMP thread takes whole chunks (unfold, gemm, fold) with a
+ * single-threaded sgemm. A chunk is sized to stay in the core's L2 cache, so
+ * col never goes through main memory, and OpenBLAS's pthread pool never runs
+ * beside OpenMP's team: the two spin-wait for each other's cores otherwise
+ * (measured 2-3x slower on 2 cores; docs/conv.md). */
 #include "core/conv_kernels.h"
 
 #include <cblas.h>
+#include <omp.h>
 #include <string.h>
 
-/* Target floats of col per chunk: the MNIST layers at batch 50 fit in one. */
-#define COL_CHUNK_FLOATS ((size_t)1 << 22)
+/* Target floats of col + Y per chunk (4 MiB; 1 to 8 MiB measured within 5 %). */
+#ifndef WG_CONV_CHUNK_FLOATS
+#define WG_CONV_CHUNK_FLOATS ((size_t)1 << 20)
+#endif
 
 static size_t round16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-static int chunk_samples(const wg_conv_geom *g) {
-  size_t per = (size_t)g->C * g->KH * g->KW * g->OH * g->OW;
-  size_t nb = per ? COL_CHUNK_FLOATS / per : (size_t)g->N;
+/* Largest chunk, in samples, that a scratch slot holds. */
+static int max_chunk(const wg_conv_geom *g) {
+  size_t per = ((size_t)g->C * g->KH * g->KW + g->OC) * g->OH * g->OW;
+  size_t nb = per ? WG_CONV_CHUNK_FLOATS / per : (size_t)g->N;
   if (nb < 1) nb = 1;
   if (nb > (size_t)g->N) nb = (size_t)g->N;
   return (int)nb;
 }
 
-size_t wg_conv2d_scratch_floats(const wg_conv_geom *g) {
-  size_t nb = (size_t)chunk_samples(g), P = (size_t)g->OH * g->OW;
+/* Scratch slots: one per core, so any thread count up to the core count fits. */
+static int slots(void) { return omp_get_num_procs(); }
+
+static int team(void) {
+  int t = omp_get_max_threads();
+  return t < slots() ? t : slots();
+}
+
+/* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K]. */
+static size_t slot_floats(const wg_conv_geom *g) {
+  size_t nb = (size_t)max_chunk(g), P = (size_t)g->OH * g->OW;
   size_t K = (size_t)g->C * g->KH * g->KW;
-  return round16(K * nb * P) + round16((size_t)g->OC * nb * P);
+  return round16(K * nb * P) + round16((size_t)g->OC * nb * P) + round16((size_t)g->OC * K);
+}
+
+size_t wg_conv2d_scratch_floats(const wg_conv_geom *g) { return (size_t)slots() * slot_floats(g); }
+
+/* Samples per chunk for `threads` threads: at most max_chunk, and as many
+ * chunks as a multiple of the thread count when the batch allows. */
+static int chunk_for(const wg_conv_geom *g, int threads) {
+  int cb = max_chunk(g), n = g->N;
+  if (n == 0) return 1;
+  int chunks = (n + cb - 1) / cb;
+  chunks = (chunks + threads - 1) / threads * threads;
+  if (chunks > n) chunks = n;
+  return (n + chunks - 1) / chunks;
 }
 
 /* First and one-past-last output index o with 0 <= o*s - p + k < n. */
@@ -46,7 +77,6 @@ static void valid_range(int len, int s, int p, int k, int n, int *lo, int *hi) {
 static void im2col(const wg_conv_geom *g, int nb, const float *x, float *col) {
   const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
   const long ld = (long)nb * P;
-#pragma omp parallel for collapse(2) schedule(static)
   for (int r = 0; r < rows; r++) {
     for (int n = 0; n < nb; n++) {
       const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
@@ -73,11 +103,10 @@ static void im2col(const wg_conv_geom *g, int nb, const float *x, float *col) {
 }
 
 /* dx[nb,C,H,W] = sum of col[K, nb*P] folded back onto the image (adjoint of im2col).
- * One (sample, channel) plane per task, so no two threads write the same float. */
+ */
 static void col2im(const wg_conv_geom *g, int nb, const float *col, float *dx) {
   const int KK = g->KH * g->KW, P = g->OH * g->OW;
   const long ld = (long)nb * P;
-#pragma omp parallel for collapse(2) schedule(static)
   for (int n = 0; n < nb; n++) {
     for (int c = 0; c < g->C; c++) {
       float *xp = dx + ((long)n * g->C + c) * g->H * g->W;
@@ -108,7 +137,6 @@ static void col2im(const wg_conv_geom *g, int nb, const float *col, float *dx) {
 /* y[nb,OC,P] <- Y[OC, nb*P] (to_nchw), or Y <- y. */
 static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *dst, int to_nchw) {
   const int P = g->OH * g->OW;
-#pragma omp parallel for collapse(2) schedule(static)
   for (int n = 0; n < nb; n++) {
     for (int oc = 0; oc < g->OC; oc++) {
       long a = ((long)n * g->OC + oc) * P, b = ((long)oc * nb + n) * P;
@@ -118,45 +146,72 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
   }
 }
 
+enum { FWD, BWD_DATA, BWD_WEIGHT };
+
+/* The three kernels share one driver: chunks of samples spread over the team. */
+static void run(int kind, const wg_conv_geom *g, const float *x, const float *w, const float *dy,
+                float *out, float *scratch) {
+  const int K = g->C * g->KH * g->KW, P = g->OH * g->OW, T = team();
+  const int cb = chunk_for(g, T), chunks = g->N ? (g->N + cb - 1) / cb : 0;
+  const size_t slot = slot_floats(g), ycol = round16((size_t)K * max_chunk(g) * P);
+  const size_t dwoff = ycol + round16((size_t)g->OC * max_chunk(g) * P);
+  const long xs = (long)g->C * g->H * g->W, ys = (long)g->OC * P;
+  const int blas_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+#pragma omp parallel num_threads(T)
+  {
+    float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
+    float *dwp = col + dwoff;
+    if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
+#pragma omp for schedule(dynamic, 1)
+    for (int ch = 0; ch < chunks; ch++) {
+      int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
+      if (kind == FWD) {
+        im2col(g, nb, x + n0 * xs, col);
+        /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K,
+                    col, nb * P, 0.0f, Y, nb * P);
+        move_blocks(g, nb, Y, out + n0 * ys, 1);
+      } else if (kind == BWD_DATA) {
+        move_blocks(g, nb, dy + n0 * ys, Y, 0);
+        /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K,
+                    Y, nb * P, 0.0f, col, nb * P);
+        col2im(g, nb, col, out + n0 * xs);
+      } else {
+        im2col(g, nb, x + n0 * xs, col);
+        move_blocks(g, nb, dy + n0 * ys, Y, 0);
+        /* dwp[OC, K] += Y[OC, nb*P] col[K, nb*P]^T */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, nb * P, 1.0f, Y, nb * P,
+                    col, nb * P, 1.0f, dwp, K);
+      }
+    }
+    if (kind == BWD_WEIGHT) {
+      /* dw = sum of the partials; the implicit barrier above made them final */
+      const int nt = omp_get_num_threads();
+      const long n = (long)g->OC * K;
+#pragma omp for schedule(static)
+      for (long i = 0; i < n; i++) {
+        float s = 0;
+        for (int t = 0; t < nt; t++) s += scratch[slot * (size_t)t + dwoff + i];
+        out[i] = s;
+      }
+    }
+  }
+  openblas_set_num_threads(blas_threads);
+}
+
 void wg_conv2d_fwd_kernel(const wg_conv_geom *g, const float *x, const float *w,
                           float *y, float *scratch) {
-  const int K = g->C * g->KH * g->KW, P = g->OH * g->OW, nbmax = chunk_samples(g);
-  float *col = scratch, *Y = scratch + round16((size_t)K * nbmax * P);
-  for (int n0 = 0; n0 < g->N; n0 += nbmax) {
-    int nb = g->N - n0 < nbmax ? g->N - n0 : nbmax;
-    im2col(g, nb, x + (long)n0 * g->C * g->H * g->W, col);
-    /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K,
-                col, nb * P, 0.0f, Y, nb * P);
-    move_blocks(g, nb, Y, y + (long)n0 * g->OC * P, 1);
-  }
+  run(FWD, g, x, w, NULL, y, scratch);
 }
 
 void wg_conv2d_bwd_data_kernel(const wg_conv_geom *g, const float *dy, const float *w,
                                float *dx, float *scratch) {
-  const int K = g->C * g->KH * g->KW, P = g->OH * g->OW, nbmax = chunk_samples(g);
-  float *col = scratch, *Y = scratch + round16((size_t)K * nbmax * P);
-  for (int n0 = 0; n0 < g->N; n0 += nbmax) {
-    int nb = g->N - n0 < nbmax ? g->N - n0 : nbmax;
-    move_blocks(g, nb, dy + (long)n0 * g->OC * P, Y, 0);
-    /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K,
-                Y, nb * P, 0.0f, col, nb * P);
-    col2im(g, nb, col, dx + (long)n0 * g->C * g->H * g->W);
-  }
+  run(BWD_DATA, g, NULL, w, dy, dx, scratch);
 }
 
 void wg_conv2d_bwd_weight_kernel(const wg_conv_geom *g, const float *x, const float *dy,
                                  float *dw, float *scratch) {
-  const int K = g->C * g->KH * g->KW, P = g->OH * g->OW, nbmax = chunk_samples(g);
-  float *col = scratch, *Y = scratch + round16((size_t)K * nbmax * P);
-  if (g->N == 0) memset(dw, 0, sizeof(float) * (size_t)g->OC * K);
-  for (int n0 = 0; n0 < g->N; n0 += nbmax) {
-    int nb = g->N - n0 < nbmax ? g->N - n0 : nbmax;
-    im2col(g, nb, x + (long)n0 * g->C * g->H * g->W, col);
-    move_blocks(g, nb, dy + (long)n0 * g->OC * P, Y, 0);
-    /* dw[OC, K] (+)= Y[OC, nb*P] col[K, nb*P]^T */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, nb * P, 1.0f, Y, nb * P,
-                col, nb * P, n0 ? 1.0f : 0.0f, dw, K);
-  }
+  run(BWD_WEIGHT, g, x, NULL, dy, dw, scratch);
 }
