@@ -41,11 +41,14 @@ static int team(void) {
   return t < slots() ? t : slots();
 }
 
-/* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K]. */
+/* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
+ * planes pad[nb*C, Hp, Wp]. */
 static size_t slot_floats(const wg_conv_geom *g) {
   size_t nb = (size_t)max_chunk(g), P = (size_t)g->OH * g->OW;
   size_t K = (size_t)g->C * g->KH * g->KW;
-  return round16(K * nb * P) + round16((size_t)g->OC * nb * P) + round16((size_t)g->OC * K);
+  size_t pad = nb * g->C * (size_t)((g->OH - 1) * g->sh + g->KH) * ((g->OW - 1) * g->sw + g->KW);
+  return round16(K * nb * P) + round16((size_t)g->OC * nb * P) + round16((size_t)g->OC * K) +
+         round16(pad);
 }
 
 size_t wg_conv2d_scratch_floats(const wg_conv_geom *g) { return (size_t)slots() * slot_floats(g); }
@@ -61,74 +64,95 @@ static int chunk_for(const wg_conv_geom *g, int threads) {
   return (n + chunks - 1) / chunks;
 }
 
-/* First and one-past-last output index o with 0 <= o*s - p + k < n. */
-static void valid_range(int len, int s, int p, int k, int n, int *lo, int *hi) {
-  int a = p - k;  /* o*s >= a */
-  int l = a <= 0 ? 0 : (a + s - 1) / s;
-  int b = n - 1 + p - k;  /* o*s <= b */
-  int h = b < 0 ? 0 : b / s + 1;
-  if (h > len) h = len;
-  if (l > h) l = h;
-  *lo = l;
-  *hi = h;
+/* The window all taps read, from input row -pt and column -pl: Hp x Wp. */
+static int pad_h(const wg_conv_geom *g) { return (g->OH - 1) * g->sh + g->KH; }
+static int pad_w(const wg_conv_geom *g) { return (g->OW - 1) * g->sw + g->KW; }
+
+/* Output positions handled per index table (a stack array). */
+enum { TILE = 512 };
+
+/* idx[i] = offset in a padded plane of tap (0,0) for output position p0 + i. */
+static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
+  const int P = g->OH * g->OW, m = P - p0 < TILE ? P - p0 : TILE, Wp = pad_w(g);
+  for (int i = 0; i < m; i++) {
+    int oh = (p0 + i) / g->OW, ow = (p0 + i) % g->OW;
+    idx[i] = oh * g->sh * Wp + ow * g->sw;
+  }
+  return m;
 }
 
-/* col[K, nb*P] from samples x[nb,C,H,W]; zero where the patch leaves the image. */
-static void im2col(const wg_conv_geom *g, int nb, const float *x, float *col) {
-  const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
-  const long ld = (long)nb * P;
-  for (int r = 0; r < rows; r++) {
-    for (int n = 0; n < nb; n++) {
-      const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
-      const float *xp = x + ((long)n * g->C + c) * g->H * g->W;
-      float *dst = col + r * ld + (long)n * P;
-      int oh0, oh1, ow0, ow1;
-      valid_range(g->OH, g->sh, g->pt, kh, g->H, &oh0, &oh1);
-      valid_range(g->OW, g->sw, g->pl, kw, g->W, &ow0, &ow1);
-      memset(dst, 0, sizeof(float) * (size_t)oh0 * g->OW);
-      for (int oh = oh0; oh < oh1; oh++) {
-        float *d = dst + oh * g->OW;
-        const float *s = xp + (long)(oh * g->sh - g->pt + kh) * g->W + ow0 * g->sw - g->pl + kw;
-        for (int ow = 0; ow < ow0; ow++) d[ow] = 0;
-        if (g->sw == 1) {
-          memcpy(d + ow0, s, sizeof(float) * (size_t)(ow1 - ow0));
-        } else {
-          for (int ow = ow0; ow < ow1; ow++) d[ow] = s[(ow - ow0) * g->sw];
-        }
-        for (int ow = ow1; ow < g->OW; ow++) d[ow] = 0;
+/* pad[nb*C, Hp, Wp] = x[nb*C, H, W] shifted by (pt, pl), zero outside the image. */
+static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad) {
+  const int Hp = pad_h(g), Wp = pad_w(g);
+  for (long pl = 0; pl < (long)nb * g->C; pl++) {
+    const float *xp = x + pl * g->H * g->W;
+    float *d = pad + pl * Hp * Wp;
+    for (int i = 0; i < Hp; i++, d += Wp) {
+      int ih = i - g->pt;
+      if (ih < 0 || ih >= g->H) {
+        memset(d, 0, sizeof(float) * (size_t)Wp);
+        continue;
       }
-      memset(dst + oh1 * g->OW, 0, sizeof(float) * (size_t)(g->OH - oh1) * g->OW);
+      for (int j = 0; j < Wp; j++) {
+        int iw = j - g->pl;
+        d[j] = iw >= 0 && iw < g->W ? xp[(long)ih * g->W + iw] : 0.0f;
+      }
     }
   }
 }
 
-/* dx[nb,C,H,W] = sum of col[K, nb*P] folded back onto the image (adjoint of im2col).
- */
-static void col2im(const wg_conv_geom *g, int nb, const float *col, float *dx) {
-  const int KK = g->KH * g->KW, P = g->OH * g->OW;
-  const long ld = (long)nb * P;
-  for (int n = 0; n < nb; n++) {
-    for (int c = 0; c < g->C; c++) {
-      float *xp = dx + ((long)n * g->C + c) * g->H * g->W;
-      memset(xp, 0, sizeof(float) * (size_t)g->H * g->W);
-      for (int kh = 0; kh < g->KH; kh++) {
-        int oh0, oh1;
-        valid_range(g->OH, g->sh, g->pt, kh, g->H, &oh0, &oh1);
-        for (int kw = 0; kw < g->KW; kw++) {
-          int ow0, ow1;
-          valid_range(g->OW, g->sw, g->pl, kw, g->W, &ow0, &ow1);
-          const float *src = col + (long)(c * KK + kh * g->KW + kw) * ld + (long)n * P;
-          for (int oh = oh0; oh < oh1; oh++) {
-            const float *s = src + oh * g->OW + ow0;
-            float *d = xp + (long)(oh * g->sh - g->pt + kh) * g->W + ow0 * g->sw - g->pl + kw;
-            const int len = ow1 - ow0;
-            if (g->sw == 1) {
-              for (int i = 0; i < len; i++) d[i] += s[i];
-            } else {
-              for (int i = 0; i < len; i++) d[i * g->sw] += s[i];
-            }
-          }
-        }
+/* dx[nb*C, H, W] = the image part of pad[nb*C, Hp, Wp]; 0 where no tap reads. */
+static void unpad_planes(const wg_conv_geom *g, int nb, const float *pad, float *dx) {
+  const int Hp = pad_h(g), Wp = pad_w(g);
+  for (long pl = 0; pl < (long)nb * g->C; pl++) {
+    const float *s = pad + pl * Hp * Wp;
+    float *d = dx + pl * g->H * g->W;
+    for (int ih = 0; ih < g->H; ih++, d += g->W) {
+      int i = ih + g->pt;
+      for (int iw = 0; iw < g->W; iw++) {
+        int j = iw + g->pl;
+        d[iw] = i < Hp && j < Wp ? s[(long)i * Wp + j] : 0.0f;
+      }
+    }
+  }
+}
+
+/* col[K, nb*P] from padded planes pad[nb*C, Hp, Wp]: one gather per row. */
+static void im2col(const wg_conv_geom *g, int nb, const float *pad, float *col) {
+  const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
+  const long ld = (long)nb * P, plane = (long)pad_h(g) * pad_w(g);
+  int idx[TILE];
+  for (int p0 = 0; p0 < P; p0 += TILE) {
+    const int m = fill_index(g, p0, idx);
+    for (int r = 0; r < rows; r++) {
+      const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
+      for (int n = 0; n < nb; n++) {
+        const float *s = pad + ((long)n * g->C + c) * plane + kh * pad_w(g) + kw;
+        float *d = col + r * ld + (long)n * P + p0;
+#pragma omp simd
+        for (int i = 0; i < m; i++) d[i] = s[idx[i]];
+      }
+    }
+  }
+}
+
+/* pad[nb*C, Hp, Wp] = col[K, nb*P] folded back (adjoint of im2col). Within one
+ * row the taps of distinct outputs hit distinct positions, so the scatter is
+ * free of conflicts and vectorises. */
+static void col2im(const wg_conv_geom *g, int nb, const float *col, float *pad) {
+  const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
+  const long ld = (long)nb * P, plane = (long)pad_h(g) * pad_w(g);
+  int idx[TILE];
+  memset(pad, 0, sizeof(float) * (size_t)(nb * g->C * plane));
+  for (int p0 = 0; p0 < P; p0 += TILE) {
+    const int m = fill_index(g, p0, idx);
+    for (int r = 0; r < rows; r++) {
+      const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
+      for (int n = 0; n < nb; n++) {
+        float *d = pad + ((long)n * g->C + c) * plane + kh * pad_w(g) + kw;
+        const float *s = col + r * ld + (long)n * P + p0;
+#pragma omp simd
+        for (int i = 0; i < m; i++) d[idx[i]] += s[i];
       }
     }
   }
@@ -155,19 +179,21 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   const int cb = chunk_for(g, T), chunks = g->N ? (g->N + cb - 1) / cb : 0;
   const size_t slot = slot_floats(g), ycol = round16((size_t)K * max_chunk(g) * P);
   const size_t dwoff = ycol + round16((size_t)g->OC * max_chunk(g) * P);
+  const size_t padoff = dwoff + round16((size_t)g->OC * K);
   const long xs = (long)g->C * g->H * g->W, ys = (long)g->OC * P;
   const int blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
 #pragma omp parallel num_threads(T)
   {
     float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
-    float *dwp = col + dwoff;
+    float *dwp = col + dwoff, *pad = col + padoff;
     if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
 #pragma omp for schedule(dynamic, 1)
     for (int ch = 0; ch < chunks; ch++) {
       int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
       if (kind == FWD) {
-        im2col(g, nb, x + n0 * xs, col);
+        pad_planes(g, nb, x + n0 * xs, pad);
+        im2col(g, nb, pad, col);
         /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K,
                     col, nb * P, 0.0f, Y, nb * P);
@@ -177,9 +203,11 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
         /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K,
                     Y, nb * P, 0.0f, col, nb * P);
-        col2im(g, nb, col, out + n0 * xs);
+        col2im(g, nb, col, pad);
+        unpad_planes(g, nb, pad, out + n0 * xs);
       } else {
-        im2col(g, nb, x + n0 * xs, col);
+        pad_planes(g, nb, x + n0 * xs, pad);
+        im2col(g, nb, pad, col);
         move_blocks(g, nb, dy + n0 * ys, Y, 0);
         /* dwp[OC, K] += Y[OC, nb*P] col[K, nb*P]^T */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, nb * P, 1.0f, Y, nb * P,
