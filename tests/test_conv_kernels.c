@@ -174,13 +174,28 @@ static void unread_rows_zero(void) {
   free(dy), free(w), free(dx), free(scratch);
 }
 
-/* A batch too large for one chunk of scratch goes through in several. */
+/* A sample whose col (400 x 4096 floats) exceeds a chunk: one sample per chunk,
+ * more chunks than threads. */
 static void chunked_batch(void) {
   wg_conv_geom g = same(5, 16, 64, 64, 3, 5, 1);
-  size_t one = (size_t)g.C * g.KH * g.KW * g.OH * g.OW;
-  CHECK(wg_conv2d_scratch_floats(&g) < one * g.N, "scratch %zu holds the whole batch",
-        wg_conv2d_scratch_floats(&g));
   check_geom(&g, "chunked");
+}
+
+/* No output positions: dx and dw are all zero. */
+static void empty_output(void) {
+  wg_conv_geom g = {.N = 2, .C = 2, .H = 3, .W = 3, .OC = 2, .KH = 2, .KW = 2,
+                    .OH = 0, .OW = 2, .sh = 1, .sw = 1, .pt = 0, .pl = 0};
+  float x[36], w[16], dx[36], dw[16];
+  float *scratch = alloc_floats(wg_conv2d_scratch_floats(&g) + 1);
+  wg_rng_fill_normal(&rng, x, 36, 0, 1);
+  wg_rng_fill_normal(&rng, w, 16, 0, 1);
+  for (int i = 0; i < 36; i++) dx[i] = 5;
+  for (int i = 0; i < 16; i++) dw[i] = 5;
+  wg_conv2d_bwd_data_kernel(&g, NULL, w, dx, scratch);
+  wg_conv2d_bwd_weight_kernel(&g, x, NULL, dw, scratch);
+  for (int i = 0; i < 36; i++) CHECK(dx[i] == 0, "dx[%d] = %g", i, dx[i]);
+  for (int i = 0; i < 16; i++) CHECK(dw[i] == 0, "dw[%d] = %g", i, dw[i]);
+  free(scratch);
 }
 
 int main(void) {
@@ -193,5 +208,6 @@ int main(void) {
   RUN(random_geometries);
   RUN(unread_rows_zero);
   RUN(chunked_batch);
+  RUN(empty_output);
   CHECK_EXIT();
 }

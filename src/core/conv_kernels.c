@@ -6,11 +6,16 @@
  * for the deep layers (P = 16 at 4x4). The gemm result Y[OC, nb*P] is moved
  * to/from NCHW by contiguous copies of P floats, far cheaper than the gemm.
  *
- * Threads: each OpenMP thread takes whole chunks (unfold, gemm, fold) with a
- * single-threaded sgemm. A chunk is sized to stay in the core's L2 cache, so
- * col never goes through main memory, and OpenBLAS's pthread pool never runs
- * beside OpenMP's team: the two spin-wait for each other's cores otherwise
- * (measured 2-3x slower on 2 cores; docs/conv.md). */
+ * The input is first copied into zero-padded planes, so that each row of col
+ * is one branch-free gather through a table of offsets (and each row of the
+ * adjoint one conflict-free scatter): short strided rows (OW = 7) made the
+ * bounds-checked copy cost a third of the time.
+ *
+ * Threads: each OpenMP thread takes whole chunks (pad, unfold, gemm, fold)
+ * with OpenBLAS held to one thread meanwhile, so that OpenBLAS's pthread pool
+ * never runs beside OpenMP's team: each spin-waits on the cores the other
+ * needs (measured 2-3x slower on 2 cores; docs/conv.md). Chunks of a few MiB
+ * keep the gemm wide enough and col mostly in cache. */
 #include "core/conv_kernels.h"
 
 #include <cblas.h>
@@ -44,6 +49,7 @@ static int team(void) {
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
  * planes pad[nb*C, Hp, Wp]. */
 static size_t slot_floats(const wg_conv_geom *g) {
+  if (g->OH <= 0 || g->OW <= 0) return 0;
   size_t nb = (size_t)max_chunk(g), P = (size_t)g->OH * g->OW;
   size_t K = (size_t)g->C * g->KH * g->KW;
   size_t pad = nb * g->C * (size_t)((g->OH - 1) * g->sh + g->KH) * ((g->OW - 1) * g->sw + g->KW);
@@ -181,6 +187,11 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   const size_t dwoff = ycol + round16((size_t)g->OC * max_chunk(g) * P);
   const size_t padoff = dwoff + round16((size_t)g->OC * K);
   const long xs = (long)g->C * g->H * g->W, ys = (long)g->OC * P;
+  if (P <= 0 || g->N <= 0) {  /* an empty output: nothing reads x */
+    if (kind == BWD_DATA) memset(out, 0, sizeof(float) * (size_t)g->N * xs);
+    if (kind == BWD_WEIGHT) memset(out, 0, sizeof(float) * (size_t)g->OC * K);
+    return;
+  }
   const int blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
 #pragma omp parallel num_threads(T)
