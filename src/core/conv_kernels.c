@@ -90,19 +90,21 @@ static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
 /* pad[nb*C, Hp, Wp] = x[nb*C, H, W] shifted by (pt, pl), zero outside the image. */
 static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad) {
   const int Hp = pad_h(g), Wp = pad_w(g);
-  for (long pl = 0; pl < (long)nb * g->C; pl++) {
-    const float *xp = x + pl * g->H * g->W;
-    float *d = pad + pl * Hp * Wp;
+  for (long q = 0; q < (long)nb * g->C; q++) {
+    const float *xp = x + q * g->H * g->W;
+    float *d = pad + q * Hp * Wp;
     for (int i = 0; i < Hp; i++, d += Wp) {
       int ih = i - g->pt;
       if (ih < 0 || ih >= g->H) {
         memset(d, 0, sizeof(float) * (size_t)Wp);
         continue;
       }
-      for (int j = 0; j < Wp; j++) {
-        int iw = j - g->pl;
-        d[j] = iw >= 0 && iw < g->W ? xp[(long)ih * g->W + iw] : 0.0f;
-      }
+      /* columns [j0, j1) hold the image row, the others are padding */
+      const int j0 = g->pl < Wp ? g->pl : Wp;
+      const int j1 = g->pl + g->W < Wp ? g->pl + g->W : Wp > j0 ? Wp : j0;
+      memset(d, 0, sizeof(float) * (size_t)j0);
+      memcpy(d + j0, xp + (long)ih * g->W, sizeof(float) * (size_t)(j1 - j0));
+      memset(d + j1, 0, sizeof(float) * (size_t)(Wp - j1));
     }
   }
 }
@@ -110,15 +112,15 @@ static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad
 /* dx[nb*C, H, W] = the image part of pad[nb*C, Hp, Wp]; 0 where no tap reads. */
 static void unpad_planes(const wg_conv_geom *g, int nb, const float *pad, float *dx) {
   const int Hp = pad_h(g), Wp = pad_w(g);
-  for (long pl = 0; pl < (long)nb * g->C; pl++) {
-    const float *s = pad + pl * Hp * Wp;
-    float *d = dx + pl * g->H * g->W;
+  for (long q = 0; q < (long)nb * g->C; q++) {
+    const float *s = pad + q * Hp * Wp;
+    float *d = dx + q * g->H * g->W;
+    /* columns iw < Wp - pl were read; the rest, and rows past Hp, were not */
+    const int ncopy = Wp - g->pl < 0 ? 0 : Wp - g->pl < g->W ? Wp - g->pl : g->W;
     for (int ih = 0; ih < g->H; ih++, d += g->W) {
-      int i = ih + g->pt;
-      for (int iw = 0; iw < g->W; iw++) {
-        int j = iw + g->pl;
-        d[iw] = i < Hp && j < Wp ? s[(long)i * Wp + j] : 0.0f;
-      }
+      const int i = ih + g->pt, n = i < Hp ? ncopy : 0;
+      if (n) memcpy(d, s + (long)i * Wp + g->pl, sizeof(float) * (size_t)n);
+      memset(d + n, 0, sizeof(float) * (size_t)(g->W - n));
     }
   }
 }
