@@ -27,7 +27,8 @@ static int cmp_double(const void *a, const void *b) {
 
 /* What one timed call does. */
 typedef struct {
-  int op;  /* 0 fwd, 1 bwd_data, 2 bwd_weight, 3 gemm alone (fwd, bwd_data, bwd_weight shape) */
+  int op;  /* 0 fwd, 1 bwd_data, 2 bwd_weight, 3 the conv's gemm alone, 4 plain m x n x k gemm */
+  /* for op 3: which of the three gemm shapes (fwd, bwd_data, bwd_weight) */
   int shape;
   const wg_conv_geom *g;
   float *x, *w, *y, *s, *col; /* col[K, N*P] for the gemm alone */
