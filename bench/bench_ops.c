@@ -1,0 +1,146 @@
+/* Times the conv kernels and matmuls of the WGAN-GP MNIST model (batch 50) next to
+ * the sgemm ceiling: a square 1024^3 sgemm, and one sgemm of the conv's shape over
+ * the whole batch ([OC, N*OH*OW] = [OC, K] x [K, N*OH*OW] and its two adjoint
+ * shapes) with the im2col left out, i.e. what a conv through plain sgemm cannot beat.
+ * Usage: bench_ops [runs]   (medians of `runs` timings, default 25; 1 and 2 threads) */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/conv_kernels.h"
+#include "wgan.h"
+
+static int runs = 25;
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* What one timed call does. */
+typedef struct {
+  int op;  /* 0 fwd, 1 bwd_data, 2 bwd_weight, 3 the conv's gemm alone, 4 plain m x n x k gemm */
+  /* for op 3: which of the three gemm shapes (fwd, bwd_data, bwd_weight) */
+  int shape;
+  const wg_conv_geom *g;
+  float *x, *w, *y, *s, *col; /* col[K, N*P] for the gemm alone */
+  int m, n, k; /* plain gemm */
+} job;
+
+static void run_job(const job *j) {
+  const wg_conv_geom *g = j->g;
+  switch (j->op) {
+    case 0: wg_conv2d_fwd_kernel(g, j->x, j->w, j->y, j->s); break;
+    case 1: wg_conv2d_bwd_data_kernel(g, j->y, j->w, j->x, j->s); break;
+    case 2: wg_conv2d_bwd_weight_kernel(g, j->x, j->y, j->w, j->s); break;
+    case 3: {
+      int K = g->C * g->KH * g->KW, P = g->N * g->OH * g->OW;
+      float *col = j->col, *Y = j->y;
+      if (j->shape == 0)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, P, K, 1, j->w, K, col, P, 0, Y, P);
+      else if (j->shape == 1)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, P, g->OC, 1, j->w, K, Y, P, 0, col, P);
+      else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, P, 1, Y, P, col, P, 0, j->w, K);
+      break;
+    }
+    default:
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, j->m, j->n, j->k, 1, j->x, j->k, j->w,
+                  j->n, 0, j->y, j->n);
+  }
+}
+
+/* Median seconds of one call, after warm-up. */
+static double time_job(const job *j) {
+  double *t = malloc(sizeof(double) * runs);
+  for (int i = 0; i < 3; i++) run_job(j);
+  for (int i = 0; i < runs; i++) {
+    double t0 = now();
+    run_job(j);
+    t[i] = now() - t0;
+  }
+  qsort(t, runs, sizeof(double), cmp_double);
+  double m = t[runs / 2];
+  free(t);
+  return m;
+}
+
+static float *randf(wg_rng *r, size_t n) {
+  float *p = aligned_alloc(64, (sizeof(float) * n + 63) / 64 * 64);
+  wg_rng_fill_normal(r, p, n, 0, 1);
+  return p;
+}
+
+static wg_conv_geom same(int N, int C, int H, int OC, int k, int s) {
+  wg_conv_geom g = {.N = N, .C = C, .H = H, .W = H, .OC = OC, .KH = k, .KW = k, .sh = s, .sw = s};
+  g.OH = g.OW = (H + s - 1) / s;
+  int t = (g.OH - 1) * s + k - H;
+  g.pt = g.pl = (t > 0 ? t : 0) / 2;
+  return g;
+}
+
+static double gemm_gflops(wg_rng *r, int m, int n, int k) {
+  job j = {.op = 4, .m = m, .n = n, .k = k};
+  j.x = randf(r, (size_t)m * k), j.w = randf(r, (size_t)k * n), j.y = randf(r, (size_t)m * n);
+  double t = time_job(&j);
+  free(j.x), free(j.w), free(j.y);
+  return 2.0 * m * n * k / t * 1e-9;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1) runs = atoi(argv[1]) > 0 ? atoi(argv[1]) : runs;
+  wg_rng r;
+  wg_rng_seed(&r, 1);
+  struct {
+    const char *name, *use;
+    wg_conv_geom g;
+  } layers[] = {
+      {"conv 1->64 28->14", "critic 1; fwd_data = gen deconv 64->1 14->28", same(50, 1, 28, 64, 5, 2)},
+      {"conv 64->128 14->7", "critic 2; bwd_data = gen deconv 128->64 7->14", same(50, 64, 14, 128, 5, 2)},
+      {"conv 128->256 7->4", "critic 3", same(50, 128, 7, 256, 5, 2)},
+      {"conv 128->256 8->4", "bwd_data = gen deconv 256->128 4->8", same(50, 128, 8, 256, 5, 2)},
+  };
+  const char *opname[3] = {"fwd", "bwd_data", "bwd_weight"};
+  printf("median of %d runs; GFLOP/s = 2*N*OC*OH*OW*C*KH*KW / time; 'gemm' = one whole-batch sgemm of the conv's shape, no im2col\n",
+         runs);
+  for (int threads = 1; threads <= 2; threads++) {
+    wg_set_threads(threads);
+    printf("\n== %d thread%s ==\n", threads, threads > 1 ? "s" : "");
+    printf("sgemm 1024^3: %.1f GFLOP/s\n", gemm_gflops(&r, 1024, 1024, 1024));
+    printf("%-20s %-10s %9s %9s %9s %6s\n", "layer", "kernel", "ms", "GFLOP/s", "gemm GF/s", "ratio");
+    for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
+      const wg_conv_geom *g = &layers[l].g;
+      size_t nx = (size_t)g->N * g->C * g->H * g->W, nw = (size_t)g->OC * g->C * g->KH * g->KW;
+      size_t ny = (size_t)g->N * g->OC * g->OH * g->OW;
+      job j = {.g = g};
+      j.x = randf(&r, nx), j.w = randf(&r, nw), j.y = randf(&r, ny);
+      j.s = randf(&r, wg_conv2d_scratch_floats(g));
+      j.col = randf(&r, (size_t)g->C * g->KH * g->KW * g->N * g->OH * g->OW);
+      double flop = 2.0 * ny * g->C * g->KH * g->KW;
+      double total = 0;
+      for (int op = 0; op < 3; op++) {
+        j.op = op;
+        double t = time_job(&j);
+        j.op = 3, j.shape = op;
+        double tg = time_job(&j);
+        total += op ? t : 0;
+        printf("%-20s %-10s %9.3f %9.1f %9.1f %5.0f%%\n", op ? "" : layers[l].name, opname[op],
+               t * 1e3, flop / t * 1e-9, flop / tg * 1e-9, 100 * tg / t);
+      }
+      printf("%-20s %-10s %9.3f %9.1f   (%s)\n", "", "backward", total * 1e3, 2 * flop / total * 1e-9,
+             layers[l].use);
+      free(j.x), free(j.w), free(j.y), free(j.s), free(j.col);
+    }
+    printf("linear [50,4096]x[4096,1]: %.2f GFLOP/s; [50,128]x[128,4096]: %.1f GFLOP/s\n",
+           gemm_gflops(&r, 50, 1, 4096), gemm_gflops(&r, 50, 4096, 128));
+  }
+  return 0;
+}

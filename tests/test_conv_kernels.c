@@ -1,0 +1,213 @@
+/* The conv kernels against a direct loop, and the adjoint identities between them,
+ * on random geometries (any stride, asymmetric padding, unread input rows). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "core/conv_kernels.h"
+#include "wgan.h"
+
+static wg_rng rng;
+
+static int rnd(int lo, int hi) { return lo + (int)wg_rng_below(&rng, (uint64_t)(hi - lo + 1)); }
+
+static size_t xsize(const wg_conv_geom *g) { return (size_t)g->N * g->C * g->H * g->W; }
+static size_t wsize(const wg_conv_geom *g) { return (size_t)g->OC * g->C * g->KH * g->KW; }
+static size_t ysize(const wg_conv_geom *g) { return (size_t)g->N * g->OC * g->OH * g->OW; }
+
+/* The input index an output/kernel position reads, or -1 outside the image. */
+static long tap(const wg_conv_geom *g, int n, int c, int oh, int ow, int kh, int kw) {
+  int ih = oh * g->sh - g->pt + kh, iw = ow * g->sw - g->pl + kw;
+  if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) return -1;
+  return (((long)n * g->C + c) * g->H + ih) * g->W + iw;
+}
+
+/* The three maps written as direct loops over every (output, kernel) pair, in double. */
+static void naive(const wg_conv_geom *g, const float *x, const float *w, const float *dy,
+                  double *y, double *dx, double *dw) {
+  memset(y, 0, sizeof(double) * ysize(g));
+  memset(dx, 0, sizeof(double) * xsize(g));
+  memset(dw, 0, sizeof(double) * wsize(g));
+  for (int n = 0; n < g->N; n++)
+    for (int oc = 0; oc < g->OC; oc++)
+      for (int oh = 0; oh < g->OH; oh++)
+        for (int ow = 0; ow < g->OW; ow++) {
+          long yi = (((long)n * g->OC + oc) * g->OH + oh) * g->OW + ow;
+          for (int c = 0; c < g->C; c++)
+            for (int kh = 0; kh < g->KH; kh++)
+              for (int kw = 0; kw < g->KW; kw++) {
+                long xi = tap(g, n, c, oh, ow, kh, kw);
+                if (xi < 0) continue;
+                long wi = (((long)oc * g->C + c) * g->KH + kh) * g->KW + kw;
+                y[yi] += (double)x[xi] * w[wi];
+                dx[xi] += (double)dy[yi] * w[wi];
+                dw[wi] += (double)dy[yi] * x[xi];
+              }
+        }
+}
+
+static float *alloc_floats(size_t n) {
+  size_t bytes = (sizeof(float) * (n ? n : 1) + 63) / 64 * 64;
+  float *p = aligned_alloc(64, bytes);
+  if (!p) abort();
+  return p;
+}
+
+static double dot(const float *a, const float *b, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
+  return s;
+}
+
+/* Largest |got - want| over an array, relative to the largest |want|. */
+static double rel_err(const float *got, const double *want, size_t n) {
+  double e = 0, m = 1e-30;
+  for (size_t i = 0; i < n; i++) {
+    double d = fabs(got[i] - want[i]);
+    e = d > e ? d : e;
+    m = fabs(want[i]) > m ? fabs(want[i]) : m;
+  }
+  return e / m;
+}
+
+/* Runs the three kernels on g and checks them; dx is pre-filled with garbage so
+ * that unread input positions must be written as 0. */
+static void check_geom(const wg_conv_geom *g, const char *what) {
+  size_t nx = xsize(g), nw = wsize(g), ny = ysize(g), ns = wg_conv2d_scratch_floats(g);
+  float *x = alloc_floats(nx), *w = alloc_floats(nw), *dy = alloc_floats(ny);
+  float *y = alloc_floats(ny), *dx = alloc_floats(nx), *dw = alloc_floats(nw);
+  float *scratch = alloc_floats(ns);
+  double *ry = malloc(sizeof(double) * (ny + 1)), *rdx = malloc(sizeof(double) * (nx + 1));
+  double *rdw = malloc(sizeof(double) * (nw + 1));
+  wg_rng_fill_normal(&rng, x, nx, 0, 1);
+  wg_rng_fill_normal(&rng, w, nw, 0, 1);
+  wg_rng_fill_normal(&rng, dy, ny, 0, 1);
+  for (size_t i = 0; i < ny; i++) y[i] = 1e30f;
+  for (size_t i = 0; i < nx; i++) dx[i] = 1e30f;
+  for (size_t i = 0; i < nw; i++) dw[i] = 1e30f;
+  naive(g, x, w, dy, ry, rdx, rdw);
+  wg_conv2d_fwd_kernel(g, x, w, y, scratch);
+  wg_conv2d_bwd_data_kernel(g, dy, w, dx, scratch);
+  wg_conv2d_bwd_weight_kernel(g, x, dy, dw, scratch);
+  char desc[200];
+  snprintf(desc, sizeof desc,
+           "%s: N%d C%d %dx%d OC%d k%dx%d -> %dx%d s(%d,%d) p(%d,%d)", what, g->N, g->C, g->H,
+           g->W, g->OC, g->KH, g->KW, g->OH, g->OW, g->sh, g->sw, g->pt, g->pl);
+  CHECK(rel_err(y, ry, ny) < 1e-5, "%s: forward off by %g", desc, rel_err(y, ry, ny));
+  CHECK(rel_err(dx, rdx, nx) < 1e-5, "%s: bwd_data off by %g", desc, rel_err(dx, rdx, nx));
+  CHECK(rel_err(dw, rdw, nw) < 1e-5, "%s: bwd_weight off by %g", desc, rel_err(dw, rdw, nw));
+  /* <conv(x,w), dy> = <x, bwd_data(dy,w)> = <w, bwd_weight(x,dy)> */
+  double a = dot(y, dy, ny), b = dot(x, dx, nx), c = dot(w, dw, nw);
+  double scale = 1e-5 * (sqrt((double)ny * g->C * g->KH * g->KW) + 1);
+  CHECK(fabs(a - b) <= scale, "%s: <y,dy> = %.9g but <x,dx> = %.9g", desc, a, b);
+  CHECK(fabs(a - c) <= scale, "%s: <y,dy> = %.9g but <w,dw> = %.9g", desc, a, c);
+  free(x), free(w), free(dy), free(y), free(dx), free(dw), free(scratch);
+  free(ry), free(rdx), free(rdw);
+}
+
+/* TensorFlow SAME: OH = ceil(H / s), total padding (OH-1)*s + k - H, smaller half on top. */
+static wg_conv_geom same(int N, int C, int H, int W, int OC, int k, int s) {
+  wg_conv_geom g = {.N = N, .C = C, .H = H, .W = W, .OC = OC, .KH = k, .KW = k, .sh = s, .sw = s};
+  g.OH = (H + s - 1) / s;
+  g.OW = (W + s - 1) / s;
+  int th = (g.OH - 1) * s + k - H, tw = (g.OW - 1) * s + k - W;
+  g.pt = (th > 0 ? th : 0) / 2;
+  g.pl = (tw > 0 ? tw : 0) / 2;
+  return g;
+}
+
+static void tf_same_layers(void) {
+  wg_conv_geom gs[] = {
+      same(2, 1, 28, 28, 6, 5, 2),  /* pads (1,2) */
+      same(3, 5, 14, 14, 7, 5, 2),  /* pads (1,2) */
+      same(2, 6, 7, 7, 5, 5, 2),    /* pads (2,2) */
+      same(2, 4, 8, 8, 6, 5, 2),    /* the generator's first deconv, pads (1,2) */
+      same(1, 3, 10, 7, 4, 3, 3),   /* rectangular, stride 3 */
+      same(2, 2, 9, 11, 3, 4, 1),   /* even kernel, stride 1 */
+  };
+  CHECK(gs[0].pt == 1 && gs[1].pt == 1 && gs[2].pt == 2 && gs[3].pt == 1,
+        "SAME paddings: %d %d %d %d", gs[0].pt, gs[1].pt, gs[2].pt, gs[3].pt);
+  for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "same");
+}
+
+static void random_geometries(void) {
+  for (int t = 0; t < 300; t++) {
+    wg_conv_geom g;
+    g.N = rnd(1, 3), g.C = rnd(1, 4), g.OC = rnd(1, 5);
+    g.H = rnd(1, 12), g.W = rnd(1, 12);
+    g.KH = rnd(1, 6), g.KW = rnd(1, 6);
+    g.sh = rnd(1, 3), g.sw = rnd(1, 3);
+    g.pt = rnd(0, g.KH - 1), g.pl = rnd(0, g.KW - 1);
+    int pb = rnd(0, g.KH - 1), pr = rnd(0, g.KW - 1);
+    g.OH = (g.H + g.pt + pb - g.KH) / g.sh + 1;
+    g.OW = (g.W + g.pl + pr - g.KW) / g.sw + 1;
+    if (g.H + g.pt + pb < g.KH) g.OH = 1;
+    if (g.W + g.pl + pr < g.KW) g.OW = 1;
+    if (rnd(0, 3) == 0) g.OH = rnd(1, g.OH);  /* leaves bottom rows unread */
+    if (rnd(0, 3) == 0) g.OW = rnd(1, g.OW);
+    check_geom(&g, "random");
+    if (check_case_failed_) break;
+  }
+}
+
+/* Unread input (OH too small for H) must come back as dx = 0. */
+static void unread_rows_zero(void) {
+  wg_conv_geom g = {.N = 2, .C = 2, .H = 9, .W = 6, .OC = 3, .KH = 3, .KW = 2,
+                    .OH = 2, .OW = 5, .sh = 2, .sw = 1, .pt = 0, .pl = 0};
+  size_t nx = xsize(&g);
+  float *dy = alloc_floats(ysize(&g)), *w = alloc_floats(wsize(&g)), *dx = alloc_floats(nx);
+  float *scratch = alloc_floats(wg_conv2d_scratch_floats(&g));
+  wg_rng_fill_normal(&rng, dy, ysize(&g), 0, 1);
+  wg_rng_fill_normal(&rng, w, wsize(&g), 0, 1);
+  for (size_t i = 0; i < nx; i++) dx[i] = 7;
+  wg_conv2d_bwd_data_kernel(&g, dy, w, dx, scratch);
+  /* rows read: (OH-1)*sh + KH = 5, so rows 5..8 are never read */
+  for (int n = 0; n < g.N; n++)
+    for (int c = 0; c < g.C; c++)
+      for (int h = 5; h < g.H; h++)
+        for (int x = 0; x < g.W; x++) {
+          float v = dx[((n * g.C + c) * g.H + h) * g.W + x];
+          CHECK(v == 0, "dx[%d,%d,%d,%d] = %g", n, c, h, x, v);
+        }
+  free(dy), free(w), free(dx), free(scratch);
+}
+
+/* A sample whose col (400 x 4096 floats) exceeds a chunk: one sample per chunk,
+ * more chunks than threads. */
+static void chunked_batch(void) {
+  wg_conv_geom g = same(5, 16, 64, 64, 3, 5, 1);
+  check_geom(&g, "chunked");
+}
+
+/* No output positions: dx and dw are all zero. */
+static void empty_output(void) {
+  wg_conv_geom g = {.N = 2, .C = 2, .H = 3, .W = 3, .OC = 2, .KH = 2, .KW = 2,
+                    .OH = 0, .OW = 2, .sh = 1, .sw = 1, .pt = 0, .pl = 0};
+  float x[36], w[16], dx[36], dw[16];
+  float *scratch = alloc_floats(wg_conv2d_scratch_floats(&g) + 1);
+  wg_rng_fill_normal(&rng, x, 36, 0, 1);
+  wg_rng_fill_normal(&rng, w, 16, 0, 1);
+  for (int i = 0; i < 36; i++) dx[i] = 5;
+  for (int i = 0; i < 16; i++) dw[i] = 5;
+  wg_conv2d_bwd_data_kernel(&g, NULL, w, dx, scratch);
+  wg_conv2d_bwd_weight_kernel(&g, x, NULL, dw, scratch);
+  for (int i = 0; i < 36; i++) CHECK(dx[i] == 0, "dx[%d] = %g", i, dx[i]);
+  for (int i = 0; i < 16; i++) CHECK(dw[i] == 0, "dw[%d] = %g", i, dw[i]);
+  free(scratch);
+}
+
+int main(void) {
+  uint64_t seed = (uint64_t)time(NULL);
+  const char *env = getenv("WGAN_TEST_SEED");
+  if (env) seed = strtoull(env, NULL, 10);
+  printf("seed %llu\n", (unsigned long long)seed);
+  wg_rng_seed(&rng, seed);
+  RUN(tf_same_layers);
+  RUN(random_geometries);
+  RUN(unread_rows_zero);
+  RUN(chunked_batch);
+  RUN(empty_output);
+  CHECK_EXIT();
+}
