@@ -4,4 +4,6 @@
 #include "wgan/base.h"
 #include "wgan/rng.h"
 #include "wgan/tensor.h"
+#include "wgan/data.h"
+#include "wgan/io.h"
 #endif
