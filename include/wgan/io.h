@@ -21,7 +21,8 @@ wg_status wg_png_write(const char *path, const float *x, int c, int h, int w, fl
                        float hi);
 /* A grid of n images x[n, c, h, w], ncol per row, with a 2-pixel black
  * border around and between them: width ncol (w + 2) + 2, height
- * rows (h + 2) + 2 with rows = ceil(n / ncol). Empty cells are black. */
+ * rows (h + 2) + 2 with rows = ceil(n / ncol) (ncol is first lowered to n
+ * when larger). Empty cells are black. */
 #define WG_PNG_GRID_BORDER 2
 wg_status wg_png_write_grid(const char *path, const float *x, int n, int c, int h, int w,
                             int ncol, float lo, float hi);
