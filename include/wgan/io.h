@@ -36,8 +36,8 @@ wg_status wg_png_write_grid(const char *path, const float *x, int n, int c, int 
  *
  * The writer adds the metadata key WG_ST_CRC_KEY: the CRC-32 (hex) of the
  * tensor entries, the other metadata and the data, so that a corrupted byte
- * anywhere in a file we wrote is detected. Files from other writers (without
- * the key) are read with the structural checks only. */
+ * anywhere in a file we wrote is detected. Files from other writers have no
+ * such key; they can be opened with the structural checks only. */
 #define WG_ST_MAX_DIMS 8
 #define WG_ST_CRC_KEY "wgan.crc32"
 
@@ -69,10 +69,13 @@ wg_status wg_safetensors_write(const char *path, const wg_st_tensor *tensors, in
  * JSON, known dtypes, shape x dtype size equal to each offset span, spans
  * inside the data area, neither overlapping nor leaving gaps, the data area
  * ending exactly at the end of the file, the checksum if present. NULL (and
- * a message naming the file and what is wrong) otherwise. */
+ * a message naming the file and what is wrong) otherwise.
+ * need_checksum = 1 also refuses a file without the checksum key: use it for
+ * our own checkpoints, since a damaged key name would otherwise pass the
+ * file off as a foreign one. */
 typedef struct wg_safetensors wg_safetensors;
 
-wg_safetensors *wg_safetensors_open(const char *path);
+wg_safetensors *wg_safetensors_open(const char *path, int need_checksum);
 void wg_safetensors_close(wg_safetensors *st);
 /* The tensors in the order of their data; tensor i's data points into the
  * file image and may be unaligned: read it with memcpy or
