@@ -106,7 +106,8 @@ wg_status wg_gauss1d_sample(const wg_gauss1d *g, wg_rng *rng, float *x, int64_t 
  * cols), plain or gzip, scaled from [0, 255] to [lo, hi], shape {1, rows,
  * cols}; labels (magic 0x00000801) from labels_path unless it is NULL.
  * limit > 0 loads only the first `limit` samples. NULL on error with a
- * message naming the file, the byte offset and what is wrong. */
+ * message naming the file, the byte offset (in the uncompressed data) and
+ * what is wrong. */
 wg_dataset *wg_idx_load(const char *images_path, const char *labels_path, int64_t limit,
                         float lo, float hi);
 /* Paths of a known IDX data set: name "fashion-mnist" (the Debian package

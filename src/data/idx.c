@@ -1,5 +1,6 @@
 /* IDX files (the MNIST format): a big-endian header, then unsigned bytes.
- * zlib's gzread reads plain and gzip files alike. */
+ * zlib's gzread reads plain and gzip files alike; offsets in messages count
+ * the uncompressed bytes. */
 #include "wgan/data.h"
 
 #include <errno.h>
@@ -28,8 +29,8 @@ static wg_status read_exact(gzFile f, const char *path, int64_t offset, void *bu
     got += (size_t)r;
   }
   if (got < len)
-    return wg_set_error(WG_EFORMAT, "%s: offset %lld: truncated: %s needs %zu bytes, the file ends after %zu",
-                        path, (long long)(offset + got), what, len, got);
+    return wg_set_error(WG_EFORMAT, "%s: offset %lld: truncated: expected %zu bytes of %s, the file ends after %zu",
+                        path, (long long)(offset + got), len, what, got);
   return WG_OK;
 }
 
@@ -48,7 +49,7 @@ static gzFile open_idx(const char *path, uint32_t magic, int ndims, uint32_t *di
   }
   unsigned char head[16];
   size_t len = 4 + 4 * (size_t)ndims;
-  if (read_exact(f, path, 0, head, len, "the header") != WG_OK) goto fail;
+  if (read_exact(f, path, 0, head, len, "header") != WG_OK) goto fail;
   uint32_t m = be32(head);
   if (m != magic) {
     wg_set_error(WG_EFORMAT, "%s: offset 0: magic number 0x%08x, expected 0x%08x (an %s file)", path,
@@ -92,7 +93,7 @@ static wg_status load_labels(const char *path, int64_t n_images, int64_t n, uint
   if (count != n_images)
     st = wg_set_error(WG_EFORMAT, "%s: offset 4: %u labels for %lld images", path, count,
                       (long long)n_images);
-  if (!st) st = read_exact(f, path, 8, labels, (size_t)n, "the labels");
+  if (!st) st = read_exact(f, path, 8, labels, (size_t)n, "labels");
   if (!st && n == count) st = check_end(f, path, 8 + n);
   gzclose(f);
   return st;
@@ -109,7 +110,7 @@ wg_dataset *wg_idx_load(const char *images_path, const char *labels_path, int64_
   wg_dataset *ds = wg_dataset_new(n, 3, shape, labels_path != NULL);
   unsigned char *px = ds ? malloc((size_t)(n * dim)) : NULL;
   if (ds && !px) wg_set_error(WG_ENOMEM, "%s: out of memory for %lld images", images_path, (long long)n);
-  wg_status st = px ? read_exact(f, images_path, 16, px, (size_t)(n * dim), "the pixels") : wg_last_status();
+  wg_status st = px ? read_exact(f, images_path, 16, px, (size_t)(n * dim), "pixels") : wg_last_status();
   if (!st && n == dims[0]) st = check_end(f, images_path, 16 + n * dim);
   gzclose(f);
   if (!st) {
