@@ -29,7 +29,7 @@ static wg_status read_exact(gzFile f, const char *path, int64_t offset, void *bu
     got += (size_t)r;
   }
   if (got < len)
-    return wg_set_error(WG_EFORMAT, "%s: offset %lld: truncated: expected %zu bytes of %s, the file ends after %zu",
+    return wg_set_error(WG_EFORMAT, "%s: offset %lld: truncated: expected %zu bytes of %s, found %zu",
                         path, (long long)(offset + got), len, what, got);
   return WG_OK;
 }
