@@ -50,7 +50,9 @@ static wg_status read_png(const char *path, int channels, int *w, int *h, int *c
   png_err err = {.msg = ""};
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
+  /* Freed after a longjmp too, hence volatile. */
   uint8_t *volatile pixels = NULL;
+  png_bytep *volatile rows = NULL;
   wg_status st;
   if (!info) {
     st = wg_set_error(WG_ENOMEM, "%s: out of memory", path);
@@ -86,20 +88,20 @@ static wg_status read_png(const char *path, int channels, int *w, int *h, int *c
     goto done;
   }
   pixels = malloc(row * (size_t)*h);
-  if (!pixels) {
+  rows = malloc(sizeof(png_bytep) * (size_t)*h);
+  if (!pixels || !rows) {
     st = wg_set_error(WG_ENOMEM, "%s: out of memory for %dx%d pixels", path, *w, *h);
     goto done;
   }
-  png_bytep *rows = png_malloc(png, sizeof(png_bytep) * (size_t)*h);
   for (int y = 0; y < *h; y++) rows[y] = pixels + row * (size_t)y;
   png_read_image(png, rows);
-  png_free(png, rows);
   png_read_end(png, NULL);
   *px = pixels;
   pixels = NULL;
 done:
   png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
   free(pixels);
+  free(rows);
   fclose(f);
   return st;
 }

@@ -97,7 +97,9 @@ static wg_status check_write_args(const char *path, const wg_st_tensor *t, int n
   return WG_OK;
 }
 
-/* The JSON header, padded with spaces so the data starts 8-byte aligned. */
+/* The JSON header, padded with spaces so the data starts 8-byte aligned.
+ * The CRC takes the metadata, then the entries, then the data, the order
+ * check_crc replays. */
 static char *make_header(const wg_st_tensor *t, int n, const char *const *meta, int n_meta,
                          size_t *len) {
   cJSON *root = cJSON_CreateObject(), *md = cJSON_CreateObject();
@@ -119,7 +121,6 @@ static char *make_header(const wg_st_tensor *t, int n, const char *const *meta, 
       ok = cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)t[i].shape[d]));
     ok = ok && cJSON_AddItemToArray(off, cJSON_CreateNumber((double)offset)) &&
          cJSON_AddItemToArray(off, cJSON_CreateNumber((double)end));
-    /* Metadata first, then entries: the reader feeds the CRC in that order too. */
     crc = crc_entry(crc, t[i].name, t[i].dtype, t[i].ndim, t[i].shape, offset, end);
     offset = end;
   }
@@ -159,7 +160,7 @@ wg_status wg_safetensors_write(const char *path, const wg_st_tensor *tensors, in
   int ok = fwrite(len8, 1, 8, t.f) == 8 && fwrite(header, 1, hlen, t.f) == hlen;
   for (int i = 0; ok && i < n; i++) {
     size_t bytes = (size_t)tensor_bytes(tensors[i].dtype, tensors[i].ndim, tensors[i].shape);
-    ok = fwrite(tensors[i].data, 1, bytes, t.f) == bytes;
+    ok = bytes == 0 || fwrite(tensors[i].data, 1, bytes, t.f) == bytes;
   }
   free(header);
   if (!ok) {
@@ -392,11 +393,14 @@ static wg_status check_crc(wg_safetensors *st, const unsigned char *data, size_t
   for (int i = 0; i < st->n_meta; i++)
     if (strcmp(st->meta[2 * i], WG_ST_CRC_KEY) != 0) crc = crc_pair(crc, st->meta[2 * i], st->meta[2 * i + 1]);
   /* Entries in header order (the array is sorted by offset by now). */
-  for (int k = 0; k < st->n; k++)
-    for (int i = 0; i < st->n; i++) {
-      const entry *e = &st->e[i];
-      if (e->order == k) crc = crc_entry(crc, e->t.name, e->t.dtype, e->t.ndim, e->t.shape, e->begin, e->end);
-    }
+  int *at = malloc((size_t)(st->n + 1) * sizeof *at);
+  if (!at) return wg_set_error(WG_ENOMEM, "%s: out of memory", st->path);
+  for (int i = 0; i < st->n; i++) at[st->e[i].order] = i;
+  for (int k = 0; k < st->n; k++) {
+    const entry *e = &st->e[at[k]];
+    crc = crc_entry(crc, e->t.name, e->t.dtype, e->t.ndim, e->t.shape, e->begin, e->end);
+  }
+  free(at);
   crc = crc_data(crc, data, data_size);
   char hex[9];
   snprintf(hex, sizeof hex, "%08lx", (unsigned long)crc);
@@ -463,14 +467,15 @@ wg_status wg_safetensors_copy(const wg_safetensors *st, const char *name, wg_dty
   if (t->dtype != dtype)
     return wg_set_error(WG_EFORMAT, "%s: tensor '%s' has dtype %s, expected %s", st->path, name,
                         dtype_names[t->dtype], dtype_names[dtype]);
-  if (t->ndim != ndim || memcmp(t->shape, shape, (size_t)ndim * sizeof *shape) != 0) {
+  if (t->ndim != ndim || (ndim > 0 && memcmp(t->shape, shape, (size_t)ndim * sizeof *shape) != 0)) {
     char have[160], want[160];
     shape_str(have, sizeof have, t->ndim, t->shape);
     shape_str(want, sizeof want, ndim, shape);
     return wg_set_error(WG_EFORMAT, "%s: tensor '%s' has shape %s, expected %s", st->path, name, have,
                         want);
   }
-  memcpy(dst, t->data, (size_t)tensor_bytes(t->dtype, t->ndim, t->shape));
+  size_t bytes = (size_t)tensor_bytes(t->dtype, t->ndim, t->shape);
+  if (bytes > 0) memcpy(dst, t->data, bytes);
   return WG_OK;
 }
 
