@@ -6,4 +6,6 @@
 #include "wgan/tensor.h"
 #include "wgan/nn.h"
 #include "wgan/optim.h"
+#include "wgan/data.h"
+#include "wgan/io.h"
 #endif
