@@ -4,4 +4,7 @@
 #include "wgan/base.h"
 #include "wgan/rng.h"
 #include "wgan/tensor.h"
+#include "wgan/metrics.h"
+#include "wgan/plot.h"
+#include "wgan/report.h"
 #endif
