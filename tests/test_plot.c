@@ -111,6 +111,14 @@ static void case_loss_png(void) {
   out_path(p, sizeof p, "loss.png");
   CHECK(wg_plot_loss(rows, N, ev, E, "8gaussians, WGAN-GP", p) == WG_OK, "%s", wg_last_error());
   check_png(p, 800, 500);
+  /* A long run (thinned for drawing), with a diverged stretch, and no evaluations. */
+  enum { L = 20000 };
+  static wg_metrics_row long_rows[L];
+  for (int i = 0; i < L; i++)
+    long_rows[i] = (wg_metrics_row){.iter = i, .w_estimate = i > 15000 && i < 15500 ? NAN : sin(i / 1000.0)};
+  out_path(p, sizeof p, "loss_long.png");
+  CHECK(wg_plot_loss(long_rows, L, NULL, 0, NULL, p) == WG_OK, "%s", wg_last_error());
+  check_png(p, 800, 500);
 }
 
 /* A critic-like field on [-3,3]^2 with real and generated points: two panels. */
