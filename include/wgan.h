@@ -8,4 +8,7 @@
 #include "wgan/optim.h"
 #include "wgan/data.h"
 #include "wgan/io.h"
+#include "wgan/metrics.h"
+#include "wgan/plot.h"
+#include "wgan/report.h"
 #endif
