@@ -61,7 +61,7 @@ wg_tensor *wg_new_tensor(wg_ctx *ctx, int ndim, const int *shape) {
   if (!t->data) return NULL;
   t->ndim = ndim;
   t->numel = numel;
-  memcpy(t->shape, shape, (size_t)ndim * sizeof(int));
+  if (ndim) memcpy(t->shape, shape, (size_t)ndim * sizeof(int));
   return t;
 }
 

@@ -38,7 +38,7 @@ wg_tensor *wg_reshape(wg_ctx *ctx, wg_tensor *a, int ndim, const int *shape) {
   y->data = a->data;
   y->numel = a->numel;
   y->ndim = ndim;
-  memcpy(y->shape, dims, sizeof(int) * (size_t)ndim);
+  if (ndim) memcpy(y->shape, dims, sizeof(int) * (size_t)ndim);
   if (wg_record(ctx, y, "reshape", reshape_backward, 1, &a)) return NULL;
   return y;
 }
