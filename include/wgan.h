@@ -11,4 +11,5 @@
 #include "wgan/metrics.h"
 #include "wgan/plot.h"
 #include "wgan/report.h"
+#include "wgan/gan.h"
 #endif
