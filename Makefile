@@ -7,9 +7,13 @@ SAN     ?=
 PKGS    := openblas libpng zlib libcjson
 VERSION := 0.1.0
 
-# Recursive (=) so pkg-config runs after `make deps` installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+# OpenBLAS's OpenMP build shares our OpenMP threads; the pthread build's
+# threads would spin against them. Recursive (=) so pkg-config runs after
+# `make deps` installed the packages.
+BLAS_DIR   = /usr/lib/$(shell $(CC) -print-multiarch)/openblas-openmp
+PKG_CONFIG = PKG_CONFIG_PATH=$(BLAS_DIR)/pkgconfig pkg-config
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -Wl,-rpath,$(BLAS_DIR)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -fopenmp -fPIC \
              -Iinclude -Isrc $(PKG_CFLAGS) $(OPT) $(SAN) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)

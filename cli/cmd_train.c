@@ -1,6 +1,7 @@
 /* wgan train: WGAN (clip), WGAN-GP (gp) or the standard GAN (gan), with
  * metrics, sample grids, plots, a report, checkpoints and resume. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,17 @@ static int eval_w1(wg_gan_state *s, wg_source *src, int64_t iter, wg_eval_row *r
   return rc ? -1 : 0;
 }
 
+/* The reference sizes of each model, where the command line left them:
+ * toy MLP 512 wide, noise 2, batch 256 (gan_toy.py); dcgan28 noise 128, batch
+ * 50 (gan_mnist.py); dcgan noise 100, batch 64 (the WGAN code). */
+static void apply_model_defaults(train_options *o) {
+  wg_train_config *c = &o->cfg;
+  int mlp = !strcmp(c->model, "mlp"), d28 = !strcmp(c->model, "dcgan28");
+  if (!train_options_given(o, "--dim")) c->dim = mlp ? 512 : 64;
+  if (!train_options_given(o, "--nz")) c->nz = mlp ? 2 : d28 ? 128 : 100;
+  if (!train_options_given(o, "--batch")) c->batch = mlp ? 256 : d28 ? 50 : 64;
+}
+
 typedef struct {
   train_options opt;
   wg_gan_state s;
@@ -121,6 +133,7 @@ static int prepare(run *r, int argc, char **argv) {
     return 2;
   }
   if (!cfg->model[0]) snprintf(cfg->model, sizeof cfg->model, "%s", default_model(&r->src));
+  if (!o->resume[0]) apply_model_defaults(o);
   if (wg_source_size(&r->src) && cfg->batch > wg_source_size(&r->src)) {
     fprintf(stderr, "wgan train: --batch %d is larger than the data set (%lld samples)\n", cfg->batch,
             (long long)wg_source_size(&r->src));
@@ -145,7 +158,10 @@ static int prepare(run *r, int argc, char **argv) {
     time_t t = time(NULL);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&t));
     const char *base = strrchr(cfg->data, '/') ? strrchr(cfg->data, '/') + 1 : cfg->data;
-    snprintf(o->out, sizeof o->out, "runs/%s-%s-%s", base, wg_loss_name(cfg->loss), stamp);
+    if (snprintf(o->out, sizeof o->out, "runs/%s-%s-%s", base, wg_loss_name(cfg->loss), stamp) >= (int)sizeof o->out) {
+      fprintf(stderr, "wgan train: the data name is too long for a run directory; give --out\n");
+      return 2;
+    }
   }
   snprintf(r->ckpt, sizeof r->ckpt, "%s/checkpoint.safetensors", o->out);
   if (!o->resume[0] && file_exists(r->ckpt)) {
@@ -186,11 +202,12 @@ static int train(run *r) {
   const wg_train_config *cfg = &o->cfg;
   char path[1100];
   snprintf(path, sizeof path, "%s/metrics.csv", o->out);
-  wg_metrics_log *log = wg_metrics_log_open(path, o->resume[0] ? (long)r->s.iter : -1);
+  /* Rows are numbered by the iteration they complete: a resumed run writes from iter + 1. */
+  wg_metrics_log *log = wg_metrics_log_open(path, o->resume[0] ? (long)r->s.iter + 1 : -1);
   wg_evals_log *evals = NULL;
   if (log && o->eval_every) {
     snprintf(path, sizeof path, "%s/evals.csv", o->out);
-    evals = wg_evals_log_open(path, o->resume[0] ? (long)r->s.iter : -1);
+    evals = wg_evals_log_open(path, o->resume[0] ? (long)r->s.iter + 1 : -1);
   }
   if (!log || (o->eval_every && !evals)) {
     fprintf(stderr, "wgan train: %s\n", wg_last_error());
@@ -208,7 +225,10 @@ static int train(run *r) {
     double t0 = now();
     if (wg_gan_train_iteration(&r->s, &r->src, ctx, &st) != WG_OK) {
       progress_end();
-      fprintf(stderr, "wgan train: %s; the last checkpoint in %s is kept\n", wg_last_error(), o->out);
+      if (file_exists(r->ckpt))
+        fprintf(stderr, "wgan train: %s; the last checkpoint in %s is kept\n", wg_last_error(), o->out);
+      else
+        fprintf(stderr, "wgan train: %s; no checkpoint was written yet\n", wg_last_error());
       code = 1;
       break;
     }

@@ -48,8 +48,8 @@ static void warn_plot(const char *what) {
 }
 
 static int write_points_csv(const char *path, const float *x, int n, int d) {
-  char tmp[1100];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  char tmp[1200];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return -1;
   FILE *f = fopen(tmp, "w");
   if (!f) return -1;
   for (int i = 0; i < n; i++)

@@ -30,8 +30,8 @@ static const option options[] = {
     {"--iters", OPT_LONG, CFG(iters), 1, 1e9, 0, "generator iterations of the whole run"},
     {"--batch", OPT_LONG, CFG(batch), 1, 1e6, 1, "batch size"},
     {"--n-critic", OPT_LONG, CFG(n_critic), 1, 1e6, 1, "critic steps per generator step"},
-    {"--lr", OPT_DOUBLE, CFG(lr_gen), 0, 10, 1, "learning rate (both networks)"},
-    {"--lr-critic", OPT_DOUBLE, CFG(lr_critic), 0, 10, 1, "the critic's learning rate"},
+    {"--lr", OPT_DOUBLE, CFG(lr_gen), 0, 1e30, 1, "learning rate (both networks)"},
+    {"--lr-critic", OPT_DOUBLE, CFG(lr_critic), 0, 1e30, 1, "the critic's learning rate"},
     {"--beta1", OPT_DOUBLE, CFG(beta1), 0, 0.999999, 1, "Adam beta1 (RMSprop: alpha)"},
     {"--beta2", OPT_DOUBLE, CFG(beta2), 0, 0.999999, 1, "Adam beta2"},
     {"--clip", OPT_DOUBLE, CFG(clip), 1e-12, 1e6, 1, "weight clipping bound c"},
@@ -100,6 +100,11 @@ static int store(train_options *o, const option *opt, const char *text) {
       return 0;
   }
   return -1;
+}
+
+int train_options_given(const train_options *o, const char *name) {
+  const option *opt = find(name);
+  return opt && o->given[opt - options];
 }
 
 int train_options_parse(int argc, char **argv, train_options *o) {

@@ -20,5 +20,7 @@ int train_options_parse(int argc, char **argv, train_options *o);
  * must agree with it except --iters and --threads. 0, or 2 after printing why. */
 int train_options_resume(train_options *o, const wg_train_config *saved);
 void train_options_usage(FILE *f);
+/* Whether the command line gave the option called name. */
+int train_options_given(const train_options *o, const char *name);
 
 #endif

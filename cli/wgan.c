@@ -11,6 +11,8 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"train", cmd_train, "train a WGAN (clip), WGAN-GP (gp) or standard GAN (gan)"},
+    {"sample", cmd_sample, "draw samples from a trained generator"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -12,4 +12,5 @@
 #include "wgan/plot.h"
 #include "wgan/report.h"
 #include "wgan/gan.h"
+#include "wgan/ot.h"
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wgan needs, when missing. Nothing else is downloaded.
 set -eu
-packages=(gcc make pkg-config libopenblas-dev zlib1g-dev libpng-dev libcjson-dev
+packages=(gcc make pkg-config libopenblas-openmp-dev zlib1g-dev libpng-dev libcjson-dev
           gnuplot-nox dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do

@@ -52,7 +52,10 @@ wg_status wg_loss_from_name(const char *name, wg_loss_kind *loss) {
 
 wg_status wg_gan_build_models(const wg_train_config *cfg, int ndim, const int *shape, wg_gan_models *m) {
   memset(m, 0, sizeof *m);
-  if (!strcmp(cfg->model, "mlp")) return wg_models_mlp(m, cfg->nz, ndim, shape, cfg->dim, 3);
+  if (!strcmp(cfg->model, "mlp")) {
+    if (cfg->batchnorm) return wg_set_error(WG_EINVAL, "model mlp has no BatchNorm variant (drop --batchnorm)");
+    return wg_models_mlp(m, cfg->nz, ndim, shape, cfg->dim, 3);
+  }
   if (!strcmp(cfg->model, "dcgan28")) {
     if (ndim != 3 || shape[0] != 1 || shape[1] != 28 || shape[2] != 28)
       return wg_set_error(WG_EINVAL, "model dcgan28 takes 1x28x28 images; use --model mlp, or dcgan for 32/64 px");

@@ -11,13 +11,11 @@ wg_status wg_gan_state_init(wg_gan_state *s, const wg_train_config *cfg, int ndi
   s->cfg = *cfg;
   s->sample_ndim = ndim;
   memcpy(s->sample_shape, shape, sizeof(int) * (size_t)ndim);
-  if (wg_gan_build_models(cfg, ndim, shape, &s->models) != WG_OK) return wg_last_status();
-  if (cfg->loss == WG_LOSS_GP && wg_net_has_batchnorm(s->models.critic)) {
-    wg_gan_state_free(s);
+  if (cfg->loss == WG_LOSS_GP && cfg->batchnorm)
     return wg_set_error(WG_EINVAL,
                         "the gradient penalty is per sample, and BatchNorm makes each sample's critic value depend "
                         "on the whole batch: drop --batchnorm with --loss gp (WGAN-GP paper, section 4)");
-  }
+  if (wg_gan_build_models(cfg, ndim, shape, &s->models) != WG_OK) return wg_last_status();
   wg_rng_seed(&s->rng, cfg->seed);
   wg_init_scheme scheme = !strcmp(cfg->model, "dcgan") ? WG_INIT_DCGAN : WG_INIT_WGANGP;
   wg_net_init(s->models.gen, scheme, &s->rng);
