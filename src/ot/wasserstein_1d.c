@@ -1,7 +1,8 @@
 /* The closed form in 1-D: W_p^p = integral over t in [0, 1] of
  * |F^-1(t) - G^-1(t)|^p, by sorting both samples and walking their
  * quantile functions together. Sorting is an LSD radix sort on the bits of
- * the doubles (4 passes of 16 bits), both samples at once on two threads. */
+ * the doubles (6 passes of 11 bits: 2048 buckets keep the scatter's write
+ * streams in cache), both samples at once on two threads. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,15 @@ static inline double value_of(uint64_t k) {
   return v;
 }
 
+#define RADIX_BITS 11
+#define RADIX (1 << RADIX_BITS)
+
 /* Sorts x [n] into keys (and w [n] along, when w); returns the sorted
  * values in x_out [n] and weights in w_out [n]. 0 on success. */
 static int radix_sort(const double *x, const double *w, int64_t n, double *x_out, double *w_out) {
   uint64_t *k0 = malloc((size_t)n * sizeof *k0), *k1 = malloc((size_t)n * sizeof *k1);
   double *w1 = w ? malloc((size_t)n * sizeof *w1) : NULL;
-  int64_t *count = malloc(65536 * sizeof *count);
+  int64_t *count = malloc(RADIX * sizeof *count);
   if (!k0 || !k1 || !count || (w && !w1)) {
     free(k0), free(k1), free(w1), free(count);
     return -1;
@@ -36,18 +40,18 @@ static int radix_sort(const double *x, const double *w, int64_t n, double *x_out
   for (int64_t i = 0; i < n; i++) k0[i] = key_of(x[i]);
   if (w) memcpy(w_out, w, (size_t)n * sizeof *w_out);
   double *wa = w_out, *wb = w1;
-  for (int shift = 0; shift < 64; shift += 16) {
-    memset(count, 0, 65536 * sizeof *count);
-    for (int64_t i = 0; i < n; i++) count[(k0[i] >> shift) & 0xffff]++;
-    if (count[(k0[0] >> shift) & 0xffff] == n) continue; /* all equal digits: nothing moves */
+  for (int shift = 0; shift < 64; shift += RADIX_BITS) {
+    memset(count, 0, RADIX * sizeof *count);
+    for (int64_t i = 0; i < n; i++) count[(k0[i] >> shift) & (RADIX - 1)]++;
+    if (count[(k0[0] >> shift) & (RADIX - 1)] == n) continue; /* one digit value: nothing moves */
     int64_t sum = 0;
-    for (int b = 0; b < 65536; b++) {
+    for (int b = 0; b < RADIX; b++) {
       int64_t c = count[b];
       count[b] = sum;
       sum += c;
     }
     for (int64_t i = 0; i < n; i++) {
-      int64_t to = count[(k0[i] >> shift) & 0xffff]++;
+      int64_t to = count[(k0[i] >> shift) & (RADIX - 1)]++;
       k1[to] = k0[i];
       if (w) wb[to] = wa[i];
     }
