@@ -5,5 +5,7 @@
 #define WGAN_CLI_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+int cmd_classifier(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@ typedef struct {
 
 static const command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"classifier", cmd_classifier, "train the feature classifier of wgan eval"},
+    {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples"},
 };
 
 static void usage(FILE *f) {
