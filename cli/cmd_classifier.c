@@ -14,7 +14,7 @@ static const char usage_text[] =
     "usage: wgan classifier train --out FILE.safetensors [options]\n"
     "  Trains the feature classifier of `wgan eval` (a small CNN) on Fashion-MNIST.\n"
     "  --out FILE      where to save the weights (safetensors)\n"
-    "  --epochs E      passes over the training set (default 3)\n"
+    "  --epochs E      passes over the training set (default 5)\n"
     "  --batch B       minibatch size (default 64)\n"
     "  --lr LR         Adam's learning rate (default 1e-3)\n"
     "  --limit N       train on the first N training images only (default all 60000)\n"

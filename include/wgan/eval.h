@@ -83,7 +83,7 @@ typedef struct {
   uint64_t seed;      /* the batch order */
 } wg_classifier_opts;
 
-/* 3 epochs, batch 64, lr 1e-3, seed 1. */
+/* 5 epochs, batch 64, lr 1e-3, seed 1. */
 wg_classifier_opts wg_classifier_defaults(void);
 /* Called after each epoch with its number (from 1) and mean training loss;
  * a nonzero return stops training. */

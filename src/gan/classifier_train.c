@@ -8,7 +8,7 @@
 #include "wgan/optim.h"
 
 wg_classifier_opts wg_classifier_defaults(void) {
-  return (wg_classifier_opts){.epochs = 3, .batch = 64, .lr = 1e-3f, .seed = 1};
+  return (wg_classifier_opts){.epochs = 5, .batch = 64, .lr = 1e-3f, .seed = 1};
 }
 
 /* The mean over the batch of -log softmax(logits)[label], with
