@@ -14,6 +14,8 @@ static const command commands[] = {
     {"version", cmd_version, "print the version"},
     {"classifier", cmd_classifier, "train the feature classifier of wgan eval"},
     {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples"},
+    {"emd", cmd_emd, "exact Wasserstein distance between two point sets"},
+    {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms"},
 };
 
 static void usage(FILE *f) {
