@@ -95,8 +95,9 @@ static wg_dataset *load_file(const char *path) {
 }
 
 /* n distinct samples of ds drawn from rng into out[n, dim]. */
-static void draw(const wg_dataset *ds, int64_t n, wg_rng *rng, float *out) {
+static wg_status draw(const wg_dataset *ds, int64_t n, wg_rng *rng, float *out) {
   int64_t *idx = malloc(sizeof(int64_t) * (size_t)ds->n);
+  if (!idx) return WG_ENOMEM;
   for (int64_t i = 0; i < ds->n; i++) idx[i] = i;
   for (int64_t i = 0; i < n; i++) { /* partial Fisher-Yates */
     int64_t j = i + (int64_t)wg_rng_below(rng, (uint64_t)(ds->n - i)), t = idx[i];
@@ -104,6 +105,7 @@ static void draw(const wg_dataset *ds, int64_t n, wg_rng *rng, float *out) {
     memcpy(out + i * ds->dim, ds->x + idx[i] * ds->dim, sizeof(float) * (size_t)ds->dim);
   }
   free(idx);
+  return WG_OK;
 }
 
 /* The real data: two disjoint samples real[n, dim] (held out) and
@@ -182,8 +184,7 @@ static wg_status real_draw(real_data *r, int64_t n, uint64_t seed, float *real, 
     wg_status st = wg_gauss1d_sample(&r->g1d, &ra, real, n);
     return st == WG_OK ? wg_gauss1d_sample(&r->g1d, &rb, real2, n) : st;
   }
-  draw(r->a, n, &ra, real);
-  draw(r->b, n, &rb, real2);
+  if (draw(r->a, n, &ra, real) != WG_OK || draw(r->b, n, &rb, real2) != WG_OK) return WG_ENOMEM;
   return WG_OK;
 }
 
@@ -220,6 +221,7 @@ static int frechet(figures *f, const options *o, const char *run_dir, const floa
   float *fa = malloc(sizeof(float) * WG_CLASSIFIER_FEATURES * 3 * (size_t)n);
   float *fb = fa + WG_CLASSIFIER_FEATURES * n, *fc = fb + WG_CLASSIFIER_FEATURES * n;
   wg_status st = fa ? WG_OK : WG_ENOMEM;
+  const char *msg = fa ? NULL : "out of memory for the features";
   if (st == WG_OK) st = wg_classifier_features(&c, gen, n, fa);
   if (st == WG_OK) st = wg_classifier_features(&c, real, n, fb);
   if (st == WG_OK) st = wg_classifier_features(&c, real2, n, fc);
@@ -228,7 +230,7 @@ static int frechet(figures *f, const options *o, const char *run_dir, const floa
   free(fa);
   wg_classifier_free(&c);
   if (st != WG_OK) {
-    fprintf(stderr, "wgan: %s\n", fa ? wg_last_error() : "out of memory");
+    fprintf(stderr, "wgan: %s\n", msg ? msg : wg_last_error());
     return 1;
   }
   f->has_fd = 1;
@@ -412,7 +414,8 @@ int cmd_eval(int argc, char **argv) {
       for (int64_t i = 0; i < n * r.dim; i++) gen[i] = (gen[i] - lo) / (hi - lo);
   }
   if (real_draw(&r, n, o.seed, real, real2) != WG_OK) {
-    rc = lib_fail();
+    fprintf(stderr, "wgan: %s\n", wg_last_status() != WG_OK ? wg_last_error() : "out of memory");
+    rc = 1;
     goto done;
   }
   if (wg_eval_w1(gen, real, real2, n, (int)r.dim, &f.w1, &f.w1_floor) != WG_OK) {
