@@ -7,6 +7,8 @@
 int cmd_version(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_classifier(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_emd(int argc, char **argv);
 int cmd_js(int argc, char **argv);
 

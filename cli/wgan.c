@@ -14,6 +14,8 @@ static const command commands[] = {
     {"train", cmd_train, "train a WGAN (clip), WGAN-GP (gp) or standard GAN (gan)"},
     {"sample", cmd_sample, "draw samples from a trained generator"},
     {"version", cmd_version, "print the version"},
+    {"classifier", cmd_classifier, "train the feature classifier of wgan eval"},
+    {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples"},
     {"emd", cmd_emd, "exact Wasserstein distance between two point sets"},
     {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms"},
 };

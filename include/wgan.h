@@ -4,6 +4,7 @@
 #include "wgan/base.h"
 #include "wgan/csv.h"
 #include "wgan/ot.h"
+#include "wgan/eval.h"
 #include "wgan/rng.h"
 #include "wgan/tensor.h"
 #include "wgan/nn.h"
@@ -15,4 +16,5 @@
 #include "wgan/report.h"
 #include "wgan/gan.h"
 #include "wgan/ot.h"
+#include "wgan/eval.h"
 #endif

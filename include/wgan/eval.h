@@ -1,0 +1,107 @@
+/* Evaluating generators: the exact W1 between generated and held-out real
+ * samples beside the floor that sampling noise sets (W1 between two real
+ * samples of the same size), mode coverage on the 2-D mixtures, and a
+ * Fréchet distance in the feature space of a small CNN classifier trained on
+ * Fashion-MNIST with this library.
+ *
+ * That Fréchet distance is NOT the Inception FID of the literature: the
+ * features are the 128-d penultimate layer of our own 28x28 classifier, so
+ * its values are comparable only with each other (same classifier file,
+ * same n). */
+#ifndef WGAN_EVAL_H
+#define WGAN_EVAL_H
+#include "wgan/data.h"
+#include "wgan/nn.h"
+#include "wgan/rng.h"
+
+/* ---- exact W1 and its floor ---- */
+
+/* w1 = W1(gen, real) and floor = W1(real2, real): exact, Euclidean, uniform
+ * weights, all three sets x[n, d] (e.g. images flattened to d = 784). real2
+ * is a second real sample disjoint from real. */
+wg_status wg_eval_w1(const float *gen, const float *real, const float *real2, int64_t n, int d,
+                     double *w1, double *floor);
+
+/* ---- mode coverage on the 2-D mixtures ---- */
+
+#define WG_MAX_MODES 25
+
+typedef struct {
+  int n_modes;                    /* centres of the mixture (8 or 25) */
+  int covered;                    /* modes that got at least min_count samples within 3 sigma */
+  int64_t min_count;              /* the count a mode needed to be covered */
+  double share_near;              /* share of the samples within 3 sigma of their nearest centre */
+  int64_t counts[WG_MAX_MODES];   /* samples within 3 sigma of each centre */
+} wg_mode_coverage;
+
+/* Assigns each point x[n, 2] to its nearest centre of the mixture `kind`
+ * (wg_toy_centres) and counts it if it lies within 3 sigma of it (sigma the
+ * per-coordinate std after scaling). A mode is covered when it gets at least
+ * min_count such samples; min_count <= 0 means a fifth of its fair share,
+ * max(1, round(0.2 n / modes)). WG_EINVAL for the swiss roll (no modes). */
+wg_status wg_eval_modes(wg_toy_kind kind, const float *x, int64_t n, int64_t min_count,
+                        wg_mode_coverage *out);
+
+/* ---- the Fréchet distance between Gaussian fits ---- */
+
+/* The mean mu[d] and covariance cov[d, d] (divided by n - 1) of x[n, d]
+ * (n >= 2). */
+wg_status wg_gaussian_fit(const float *x, int64_t n, int d, double *mu, double *cov);
+/* |mu1 - mu2|^2 + tr(c1 + c2 - 2 (c1 c2)^(1/2)) for symmetric positive
+ * semi-definite c1, c2 [d, d], with tr((c1 c2)^(1/2)) computed as
+ * tr((c1^(1/2) c2 c1^(1/2))^(1/2)) from two symmetric eigendecompositions
+ * (LAPACK dsyevd), negative rounding-noise eigenvalues taken as zero. */
+wg_status wg_frechet_distance(const double *mu1, const double *c1, const double *mu2,
+                              const double *c2, int d, double *fd);
+/* Both steps on two sets of features a[na, d], b[nb, d]. */
+wg_status wg_frechet_features(const float *a, int64_t na, const float *b, int64_t nb, int d,
+                              double *fd);
+
+/* ---- the feature classifier (28x28 gray images, values in [0, 1]) ---- */
+
+/* conv 1->32 k5 s2 (14x14) ReLU, conv 32->64 k5 s2 (7x7) ReLU, linear
+ * 3136->128 ReLU: the features; then linear 128->10: the logits. */
+#define WG_CLASSIFIER_FEATURES 128
+#define WG_CLASSIFIER_CLASSES 10
+/* The safetensors metadata key naming the architecture, and its value. */
+#define WG_CLASSIFIER_ARCH_KEY "wgan.classifier"
+#define WG_CLASSIFIER_ARCH "fmnist-cnn-v1"
+
+typedef struct {
+  wg_net *body;   /* image [1, 28, 28] -> features [128] */
+  wg_net *head;   /* features [128] -> logits [10] */
+} wg_classifier;
+
+/* Builds the two networks with PyTorch's default initialisation from rng. */
+wg_status wg_classifier_init(wg_classifier *c, wg_rng *rng);
+void wg_classifier_free(wg_classifier *c);
+
+typedef struct {
+  int epochs;
+  int batch;
+  float lr;           /* Adam, betas (0.9, 0.999) */
+  uint64_t seed;      /* the batch order */
+} wg_classifier_opts;
+
+/* 5 epochs, batch 64, lr 1e-3, seed 1. */
+wg_classifier_opts wg_classifier_defaults(void);
+/* Called after each epoch with its number (from 1) and mean training loss;
+ * a nonzero return stops training. */
+typedef int (*wg_classifier_progress)(int epoch, double mean_loss, void *user);
+/* Trains with Adam on softmax cross-entropy over train (images {1, 28, 28}
+ * with labels 0..9). progress may be NULL. */
+wg_status wg_classifier_train(wg_classifier *c, const wg_dataset *train,
+                              const wg_classifier_opts *o, wg_classifier_progress progress,
+                              void *user);
+/* The share of ds's samples whose largest logit is their label. */
+wg_status wg_classifier_accuracy(wg_classifier *c, const wg_dataset *ds, double *accuracy);
+/* The features feat[n, 128] of images x[n, 1, 28, 28]. */
+wg_status wg_classifier_features(wg_classifier *c, const float *x, int64_t n, float *feat);
+/* Saves every weight and bias ("body.L.weight", "head.L.bias", ...) with the
+ * metadata key WG_CLASSIFIER_ARCH_KEY and the extra pairs meta[2 n_meta]. */
+wg_status wg_classifier_save(const wg_classifier *c, const char *path, const char *const *meta,
+                             int n_meta);
+/* Loads a file wg_classifier_save wrote (checksum required). */
+wg_status wg_classifier_load(wg_classifier *c, const char *path);
+
+#endif
