@@ -5,5 +5,7 @@
 #define WGAN_CLI_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+int cmd_emd(int argc, char **argv);
+int cmd_js(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@ typedef struct {
 
 static const command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"emd", cmd_emd, "exact Wasserstein distance between two point sets"},
+    {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms"},
 };
 
 static void usage(FILE *f) {

@@ -2,6 +2,8 @@
 #ifndef WGAN_H
 #define WGAN_H
 #include "wgan/base.h"
+#include "wgan/csv.h"
+#include "wgan/ot.h"
 #include "wgan/rng.h"
 #include "wgan/tensor.h"
 #include "wgan/nn.h"

@@ -23,7 +23,9 @@
  * times the total mass. */
 #include "ot/network_simplex.h"
 
+#include <immintrin.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,24 +38,61 @@ typedef struct {
   int32_t *parent, *first_child, *next_sib, *prev_sib, *depth;
   double *pi;   /* [N] potentials: reduced cost of arc u->w is c - pi[u] + pi[w] */
   double *flow; /* [N] flow on the arc between v and parent[v] */
-  double *buf;  /* [m] one row of costs when computed on the fly */
+  double *buf;  /* [threads*m] rows of costs when computed on the fly */
+  int threads;
+  /* Fast pricing in float (a guide only; every pivot is checked in double):
+   * cf [n*m] float costs, or xaf [n*d] / xbtf [d*m] float points; pif [N]
+   * float copy of pi; fbuf [m]. pif is NULL when fast pricing is off. */
+  float *cf, *xaf, *xbtf, *pif, *fbuf;
 } tree;
 
-/* Costs c(i, j) for all j of source i, into buf [m]; returns the row. */
-#pragma GCC push_options
-#pragma GCC optimize("no-math-errno")
-static const double *row_costs(const wg_ns_problem *pb, int64_t i, double *buf) {
+/* x[k] = sqrt(x[k]) for x [len]: explicit SIMD, since without
+ * -fno-math-errno the compiler will not vectorise sqrt. */
+static void sqrt_f64(double *x, int64_t len) {
+  int64_t k = 0;
+#if defined(__AVX512F__)
+  for (; k + 8 <= len; k += 8) _mm512_storeu_pd(x + k, _mm512_sqrt_pd(_mm512_loadu_pd(x + k)));
+#elif defined(__AVX__)
+  for (; k + 4 <= len; k += 4) _mm256_storeu_pd(x + k, _mm256_sqrt_pd(_mm256_loadu_pd(x + k)));
+#endif
+  for (; k < len; k++) x[k] = sqrt(x[k]);
+}
+
+/* x[k] ~ sqrt(x[k]) to ~1e-8 relative, for the float pricing (a guide
+ * only): x * rsqrt(x) with one Newton step, 4x the speed of vsqrtps. */
+static void sqrt_approx_f32(float *x, int64_t len) {
+  int64_t k = 0;
+#if defined(__AVX512F__)
+  const __m512 tiny = _mm512_set1_ps(1e-30f), half = _mm512_set1_ps(0.5f),
+               three_halves = _mm512_set1_ps(1.5f);
+  for (; k + 16 <= len; k += 16) {
+    __m512 d = _mm512_add_ps(_mm512_loadu_ps(x + k), tiny);
+    __m512 y = _mm512_rsqrt14_ps(d);
+    __m512 hd = _mm512_mul_ps(half, d);
+    y = _mm512_mul_ps(y, _mm512_fnmadd_ps(_mm512_mul_ps(hd, y), y, three_halves));
+    _mm512_storeu_ps(x + k, _mm512_mul_ps(d, y));
+  }
+#elif defined(__AVX__)
+  for (; k + 8 <= len; k += 8) _mm256_storeu_ps(x + k, _mm256_sqrt_ps(_mm256_loadu_ps(x + k)));
+#endif
+  for (; k < len; k++) x[k] = sqrtf(x[k]);
+}
+
+/* Costs c(i, j) for j in [j0, j1) of source i, into buf [m] (entries j0..j1-1)
+ * when computed; returns the row, valid at those j. */
+static const double *row_costs(const wg_ns_problem *pb, int64_t i, int64_t j0, int64_t j1,
+                               double *buf) {
   int64_t m = pb->m;
   if (pb->C) return pb->C + i * m;
   const double *x = pb->xa + i * pb->d;
   const double *yt = pb->xbt;
-  memset(buf, 0, (size_t)m * sizeof *buf);
+  memset(buf + j0, 0, (size_t)(j1 - j0) * sizeof *buf);
   if (pb->metric == WG_METRIC_CITYBLOCK) {
     for (int k = 0; k < pb->d; k++) {
       const double *y = yt + (int64_t)k * m;
       double xk = x[k];
 #pragma omp simd
-      for (int64_t j = 0; j < m; j++) buf[j] += fabs(xk - y[j]);
+      for (int64_t j = j0; j < j1; j++) buf[j] += fabs(xk - y[j]);
     }
     return buf;
   }
@@ -61,15 +100,12 @@ static const double *row_costs(const wg_ns_problem *pb, int64_t i, double *buf) 
     const double *y = yt + (int64_t)k * m;
     double xk = x[k];
 #pragma omp simd
-    for (int64_t j = 0; j < m; j++) {
+    for (int64_t j = j0; j < j1; j++) {
       double t = xk - y[j];
       buf[j] += t * t;
     }
   }
-  if (pb->metric == WG_METRIC_EUCLIDEAN) {
-#pragma omp simd
-    for (int64_t j = 0; j < m; j++) buf[j] = sqrt(buf[j]);
-  }
+  if (pb->metric == WG_METRIC_EUCLIDEAN) sqrt_f64(buf + j0, j1 - j0);
   return buf;
 }
 
@@ -84,14 +120,14 @@ static double arc_cost(const wg_ns_problem *pb, int64_t i, int64_t j) {
   return pb->metric == WG_METRIC_EUCLIDEAN ? sqrt(s) : s;
 }
 
-/* argmin over j of c[j] + g[j], c and g [m]: SIMD minima of chunks, then
+/* argmin over j in [j0, j1) of c[j] + g[j]: SIMD minima of chunks, then
  * one scalar pass over the winning chunk only. */
-#define CHUNK 128
-static int64_t row_argmin(const double *c, const double *g, int64_t m, double *min) {
+#define CHUNK 256
+static int64_t row_argmin(const double *c, const double *g, int64_t j0, int64_t j1, double *min) {
   double best = INFINITY;
-  int64_t best_chunk = 0;
-  for (int64_t s = 0; s < m; s += CHUNK) {
-    int64_t e = s + CHUNK < m ? s + CHUNK : m;
+  int64_t best_chunk = j0;
+  for (int64_t s = j0; s < j1; s += CHUNK) {
+    int64_t e = s + CHUNK < j1 ? s + CHUNK : j1;
     double mn = INFINITY;
 #pragma omp simd reduction(min : mn)
     for (int64_t j = s; j < e; j++) {
@@ -105,7 +141,77 @@ static int64_t row_argmin(const double *c, const double *g, int64_t m, double *m
   *min = best;
   return j;
 }
-#pragma GCC pop_options
+
+/* min of x [len]: four independent accumulators, since one waits on the
+ * latency of each min instruction. */
+static float min_f32(const float *x, int64_t len) {
+  int64_t k = 0;
+  float mn = INFINITY;
+#if defined(__AVX512F__)
+  __m512 m0 = _mm512_set1_ps(INFINITY), m1 = m0, m2 = m0, m3 = m0;
+  for (; k + 64 <= len; k += 64) {
+    m0 = _mm512_min_ps(m0, _mm512_loadu_ps(x + k));
+    m1 = _mm512_min_ps(m1, _mm512_loadu_ps(x + k + 16));
+    m2 = _mm512_min_ps(m2, _mm512_loadu_ps(x + k + 32));
+    m3 = _mm512_min_ps(m3, _mm512_loadu_ps(x + k + 48));
+  }
+  mn = _mm512_reduce_min_ps(_mm512_min_ps(_mm512_min_ps(m0, m1), _mm512_min_ps(m2, m3)));
+#endif
+  for (; k < len; k++) mn = x[k] < mn ? x[k] : mn;
+  return mn;
+}
+
+/* The float twin of row_costs and row_argmin: argmin over j in [j0, j1)
+ * of c(i, j) + pi[n + j], all in float, a chunk at a time through the
+ * L1-resident t->fbuf; returns the approximate minimum in *min. */
+static int64_t row_argmin_f32(const tree *t, int64_t i, int64_t j0, int64_t j1, float *v,
+                              float *min) {
+  const wg_ns_problem *pb = t->pb;
+  int64_t m = t->m;
+  const float *g = t->pif + t->n;
+  const float *x = t->xaf ? t->xaf + i * pb->d : NULL;
+  float best = INFINITY;
+  int64_t best_j = j0;
+  for (int64_t s = j0; s < j1; s += CHUNK) {
+    int64_t len = s + CHUNK < j1 ? CHUNK : j1 - s;
+    if (t->cf) {
+      const float *c = t->cf + i * m + s;
+#pragma omp simd
+      for (int64_t k = 0; k < len; k++) v[k] = c[k] + g[s + k];
+    } else {
+      if (pb->d == 2 && pb->metric != WG_METRIC_CITYBLOCK) {
+        const float *y0 = t->xbtf + s, *y1 = t->xbtf + m + s;
+        float x0 = x[0], x1 = x[1];
+#pragma omp simd
+        for (int64_t k = 0; k < len; k++) v[k] = (x0 - y0[k]) * (x0 - y0[k]) + (x1 - y1[k]) * (x1 - y1[k]);
+      } else {
+        memset(v, 0, (size_t)len * sizeof *v);
+        for (int c = 0; c < pb->d; c++) {
+          const float *y = t->xbtf + (int64_t)c * m + s;
+          float xc = x[c];
+          if (pb->metric == WG_METRIC_CITYBLOCK) {
+#pragma omp simd
+            for (int64_t k = 0; k < len; k++) v[k] += fabsf(xc - y[k]);
+          } else {
+#pragma omp simd
+            for (int64_t k = 0; k < len; k++) v[k] += (xc - y[k]) * (xc - y[k]);
+          }
+        }
+      }
+      if (pb->metric == WG_METRIC_EUCLIDEAN) sqrt_approx_f32(v, len);
+#pragma omp simd
+      for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
+    }
+    float mn = min_f32(v, len);
+    if (mn < best) {
+      int64_t k = 0;
+      while (v[k] != mn) k++;
+      best = mn, best_j = s + k;
+    }
+  }
+  *min = best;
+  return best_j;
+}
 
 /* The arc between v and its parent points up (v -> parent) when v is a
  * source or the parent is the root; otherwise it is source parent -> sink v. */
@@ -146,6 +252,7 @@ static void walk_subtree(tree *t, int32_t top, double shift, int recompute) {
     } else {
       t->pi[v] += shift;
     }
+    if (t->pif) t->pif[v] = (float)t->pi[v];
     if (t->first_child[v] >= 0) {
       v = t->first_child[v];
       continue;
@@ -172,7 +279,7 @@ static int64_t greedy_start(tree *t, int32_t *ai, int32_t *aj, double *am) {
   memcpy(rb, pb->b, (size_t)m * sizeof *rb);
   int64_t sinks_left = m;
   for (int64_t i = 0; i < n && sinks_left > 0; i++) {
-    const double *c = row_costs(pb, i, t->buf);
+    const double *c = row_costs(pb, i, 0, m, t->buf);
     for (int64_t j = 0; j < m; j++) row[j] = rb[j] > 0 ? c[j] : INFINITY;
     double ra = pb->a[i];
     while (ra > 0 && sinks_left > 0) {
@@ -289,17 +396,73 @@ static void pivot(tree *t, int32_t u, int32_t w, double rc) {
   walk_subtree(t, a, shift, 0);
 }
 
-/* Most negative reduced cost in row i; sets *j_best. */
-static double price_row(tree *t, int64_t i, int32_t *j_best) {
-  const double *c = row_costs(t->pb, i, t->buf);
+/* Most negative reduced cost in row i, columns [j0, j1); sets *j_best. */
+static double price_seg(tree *t, int64_t i, int64_t j0, int64_t j1, int32_t *j_best) {
+  const double *c = row_costs(t->pb, i, j0, j1, t->buf);
   double mn;
-  *j_best = (int32_t)row_argmin(c, t->pi + t->n, t->m, &mn);
+  *j_best = (int32_t)row_argmin(c, t->pi + t->n, j0, j1, &mn);
   return mn - t->pi[i];
+}
+
+static void fast_free(tree *t) {
+  free(t->cf), free(t->xaf), free(t->xbtf), free(t->pif), free(t->fbuf);
+  t->cf = t->xaf = t->xbtf = t->pif = t->fbuf = NULL;
+}
+
+/* Float copies of the costs or points for the fast pricing; off (pif NULL)
+ * when the memory is not there. */
+static void fast_init(tree *t) {
+  const wg_ns_problem *pb = t->pb;
+  int64_t n = t->n, m = t->m;
+  t->pif = malloc((size_t)t->N * sizeof *t->pif);
+  if (pb->C) {
+    t->cf = malloc((size_t)n * (size_t)m * sizeof *t->cf);
+  } else {
+    t->xaf = malloc((size_t)(n * pb->d) * sizeof *t->xaf);
+    t->xbtf = malloc((size_t)(m * pb->d) * sizeof *t->xbtf);
+  }
+  t->fbuf = malloc((size_t)CHUNK * (size_t)t->threads * sizeof *t->fbuf);
+  if (!t->pif || !t->fbuf || (pb->C ? !t->cf : !t->xaf || !t->xbtf)) {
+    fast_free(t);
+    return;
+  }
+  if (pb->C) {
+#pragma omp parallel for schedule(static)
+    for (int64_t e = 0; e < n * m; e++) t->cf[e] = (float)pb->C[e];
+  } else {
+    for (int64_t k = 0; k < n * pb->d; k++) t->xaf[k] = (float)pb->xa[k];
+    for (int64_t k = 0; k < m * pb->d; k++) t->xbtf[k] = (float)pb->xbt[k];
+  }
+  for (int32_t v = 0; v < t->N; v++) t->pif[v] = (float)t->pi[v];
+}
+
+/* The most negative reduced cost over all arcs, in double, rows split
+ * over the threads; ties go to the lowest (i, j), so the result does not
+ * depend on the thread count. */
+static double full_pass(tree *t, int32_t *bi, int32_t *bj) {
+  double best = INFINITY;
+  int64_t best_i = 0, best_j = 0, n = t->n, m = t->m;
+#pragma omp parallel num_threads(t->threads)
+  {
+    double *buf = t->buf + (int64_t)omp_get_thread_num() * m, lb = INFINITY;
+    int64_t li = 0, lj = 0;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+      double mn;
+      int64_t j = row_argmin(row_costs(t->pb, i, 0, m, buf), t->pi + n, 0, m, &mn);
+      if (mn - t->pi[i] < lb) lb = mn - t->pi[i], li = i, lj = j;
+    }
+#pragma omp critical
+    if (lb < best || (lb == best && li < best_i)) best = lb, best_i = li, best_j = lj;
+  }
+  *bi = (int32_t)best_i, *bj = (int32_t)best_j;
+  return best;
 }
 
 static void tree_free(tree *t) {
   free(t->parent), free(t->first_child), free(t->next_sib), free(t->prev_sib);
   free(t->depth), free(t->pi), free(t->flow), free(t->buf);
+  fast_free(t);
 }
 
 static double max_cost(const wg_ns_problem *pb) {
@@ -343,7 +506,8 @@ wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
   t.depth = malloc(N * sizeof(int32_t));
   t.pi = malloc(N * sizeof(double));
   t.flow = malloc(N * sizeof(double));
-  t.buf = malloc((size_t)m * sizeof(double));
+  t.threads = omp_get_max_threads();
+  t.buf = malloc((size_t)m * (size_t)t.threads * sizeof(double));
   int32_t *ai = malloc((size_t)(n + m) * sizeof *ai), *aj = malloc((size_t)(n + m) * sizeof *aj);
   double *am = malloc((size_t)(n + m) * sizeof *am);
   wg_status st = WG_OK;
@@ -358,36 +522,84 @@ wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
     st = wg_set_error(WG_ENOMEM, "emd: out of memory");
     goto done;
   }
-  const double tol = 1e-13 * max_cost(pb);
-  int64_t rows_per_block = (int64_t)ceil(sqrt((double)n * (double)m) / (double)m);
-  if (getenv("WG_RPB")) rows_per_block = (int64_t)(atof(getenv("WG_RPB")) * rows_per_block);
-  if (rows_per_block < 1) rows_per_block = 1;
-  int64_t iters = 0, next_row = 0;
+  const double cmax = max_cost(pb), tol = 1e-13 * cmax;
+  /* Phase 1 prices in float, which reads half the bytes (or computes
+   * sixteen costs per instruction) and takes arcs below -margin, far above
+   * float rounding; phase 2 prices in double down to -tol. */
+  const double margin = 1e-7 * cmax;
+  fast_init(&t);
+  /* sqrt(n*m) arcs per block (about one row): measured best among 1/8..8 */
+  int64_t block = (int64_t)sqrt((double)n * (double)m);
+  if (block < CHUNK) block = CHUNK;
+  int64_t iters = 0, ci = 0, cj = 0, total = n * m;
+  int64_t fast_misses = 0; /* arcs scanned in float since the last pivot */
+  int fresh = 0;           /* no pivot since the potentials were recomputed */
   for (;;) {
-    /* Block search: scan rows from where the last search stopped. */
-    double best = -tol;
+    /* Block search: scan arcs from where the last search stopped. */
+    int fast = t.pif != NULL;
+    double best = fast ? -margin : -tol;
     int32_t bi = -1, bj = -1;
-    int64_t scanned = 0;
-    while (scanned < n) {
-      int32_t j;
-      double rc = price_row(&t, next_row, &j);
-      if (rc < best) best = rc, bi = (int32_t)next_row, bj = j;
-      next_row = next_row + 1 == n ? 0 : next_row + 1;
-      scanned++;
-      if (bi >= 0 && scanned % rows_per_block == 0) break;
+    int64_t scanned = 0, in_block = 0;
+    if (fresh) {
+      /* right after a recomputation: one parallel pass decides */
+      int32_t i, j;
+      double rc = full_pass(&t, &i, &j);
+      if (rc < best) best = rc, bi = i, bj = j;
+      scanned = total;
     }
-    if (bi < 0) {
-      /* Optimal for the running potentials; confirm with fresh ones, free
-       * of the rounding that the incremental shifts accumulate. */
-      for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
-      int again = 0;
-      for (int64_t i = 0; i < n && !again; i++) {
-        int32_t j;
-        again = price_row(&t, i, &j) < -tol;
+    while (scanned < total) {
+      int64_t j1 = cj + (block - in_block) < m ? cj + (block - in_block) : m;
+      int32_t j;
+      double rc;
+      if (fast) {
+        float mn;
+        j = (int32_t)row_argmin_f32(&t, ci, cj, j1, t.fbuf, &mn);
+        rc = (double)mn - t.pi[ci];
+      } else {
+        rc = price_seg(&t, ci, cj, j1, &j);
       }
-      if (!again) break;
+      if (rc < best) best = rc, bi = (int32_t)ci, bj = j;
+      scanned += j1 - cj;
+      in_block += j1 - cj;
+      cj = j1;
+      if (cj == m) cj = 0, ci = ci + 1 == n ? 0 : ci + 1;
+      if (in_block >= block) {
+        if (bi >= 0) break;
+        in_block = 0;
+      }
+    }
+    if (fast && bi >= 0) {
+      /* Float rounding (of large potentials) can mislead: check in double,
+       * and on a miss price that row in double instead. */
+      best = arc_cost(pb, bi, bj) - t.pi[bi] + t.pi[n + bj];
+      if (!(best < -tol)) {
+        int32_t j;
+        best = price_seg(&t, bi, 0, m, &j);
+        bj = j;
+      }
+      fast_misses += scanned;
+      if (!(best < -tol)) {
+        if (fast_misses < total) continue;
+        bi = -1;
+      }
+    }
+    if (fast && bi < 0) {
+      fast_free(&t); /* near the optimum: the rest in double */
+      for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
+      fresh = 1;
       continue;
     }
+    if (bi < 0) {
+      /* Optimal for the running potentials; unless they were just
+       * recomputed, recompute them from the tree (free of the rounding the
+       * incremental shifts accumulate) and make one more pass. */
+      if (fresh) break;
+      for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
+      fresh = 1;
+      continue;
+    }
+    fast_misses = 0;
+    fresh = 0;
     if (pb->max_iter > 0 && iters >= pb->max_iter) {
       st = wg_set_error(WG_ELIMIT,
                         "emd: the iteration limit (%lld pivots) was reached before the optimum",
