@@ -9,6 +9,12 @@
 /* Points per forward pass when measuring, so the arena stays small. */
 enum { CHUNK = 4096 };
 
+/* The status of a chain of ops that returned NULL (a NULL input leaves no message). */
+static wg_status op_failed(void) {
+  wg_status st = wg_last_status();
+  return st != WG_OK ? st : wg_set_error(WG_EINVAL, "figure critic: an operation failed");
+}
+
 wg_net *wg_fig_mlp(int d, int hidden, int layers, float clip, wg_rng *rng) {
   wg_net *net = wg_net_new("critic", 1, (int[]){d});
   if (!net) return NULL;
@@ -77,7 +83,7 @@ wg_status wg_fig_train(wg_net *net, int d, const wg_fig_train_opts *o, wg_rng *r
     wg_net_zero_grad(net);
     wg_tensor *l = loss(ctx, net, o, real, fake, o->batch, d, rng);
     if (!l || wg_backward(ctx, l) != WG_OK) {
-      st = wg_last_status() != WG_OK ? wg_last_status() : wg_set_error(WG_EINVAL, "figure critic: loss failed");
+      st = l ? wg_last_status() : op_failed();
       break;
     }
     wg_optim_step(&opt, net->params, net->grads);
@@ -101,7 +107,7 @@ wg_status wg_fig_values(wg_net *net, const float *x, int64_t n, int d, int sigmo
     wg_ctx_reset(ctx);
     wg_tensor *y = wg_net_forward(ctx, net, wg_from_data(ctx, x + i0 * d, 2, (int[]){m, d}));
     if (y && sigmoid) y = wg_sigmoid(ctx, y);
-    if (!y) st = wg_last_status();
+    if (!y) st = op_failed();
     for (int i = 0; y && i < m; i++) out[i0 + i] = y->data[i];
   }
   wg_ctx_free(ctx);
@@ -121,7 +127,7 @@ wg_status wg_fig_input_grads(wg_net *net, const float *x, int64_t n, int d, int 
     if (y && sigmoid) y = wg_sigmoid(ctx, y);
     /* Each output depends on its own point only, so the gradient of their
      * sum holds every point's own gradient. */
-    st = y ? wg_grad(ctx, 1, &y, NULL, 1, &xs, &dx, 0) : wg_last_status();
+    st = y ? wg_grad(ctx, 1, &y, NULL, 1, &xs, &dx, 0) : op_failed();
     for (int64_t i = 0; st == WG_OK && i < (int64_t)m * d; i++) g[i0 * d + i] = dx->data[i];
   }
   wg_ctx_free(ctx);
