@@ -7,5 +7,6 @@
 int cmd_version(int argc, char **argv);
 int cmd_emd(int argc, char **argv);
 int cmd_js(int argc, char **argv);
+int cmd_figure(int argc, char **argv);
 
 #endif
