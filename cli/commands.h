@@ -11,5 +11,6 @@ int cmd_classifier(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_emd(int argc, char **argv);
 int cmd_js(int argc, char **argv);
+int cmd_figure(int argc, char **argv);
 
 #endif

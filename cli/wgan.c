@@ -18,6 +18,7 @@ static const command commands[] = {
     {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples"},
     {"emd", cmd_emd, "exact Wasserstein distance between two point sets"},
     {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms"},
+    {"figure", cmd_figure, "draw one of the article's figures and print its numbers"},
 };
 
 static void usage(FILE *f) {
