@@ -15,4 +15,5 @@
 #include "wgan/report.h"
 #include "wgan/gan.h"
 #include "wgan/eval.h"
+#include "wgan/figures.h"
 #endif
