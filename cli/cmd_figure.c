@@ -26,7 +26,8 @@ static const char *usage_text =
     "  critic-estimate  a penalised critic's W1 estimate against the exact W1\n"
     "                   --shift S (1) --scale S (0.5) --hidden H (128) --layers L (3) --steps N (2000)\n"
     "                   --batch B (256) --lr LR (0.0002) --lambda L (10) --n-eval N (8192) --n-exact N (2000)\n"
-    "  --seed S (1): the random seed; --threads N: threads (default: all cores)\n";
+    "  --seed S (1): the random seed; --threads N: threads (default 1: the networks are tiny,\n"
+    "  and more threads only add OpenMP synchronisation; 0 means all cores)\n";
 
 static int fail(const char *fmt, const char *a, const char *b) {
   fputs("wgan: figure: ", stderr);
