@@ -165,7 +165,7 @@ int cmd_figure(int argc, char **argv) {
                 "");
   const char *name = argv[0], *out = NULL;
   uint64_t seed = 1;
-  int threads = 0;
+  int threads = 1;
   wg_fig_two_gaussians_opts tg;
   wg_fig_parallel_lines_opts pl;
   wg_fig_value_surface_opts vs;
