@@ -100,7 +100,7 @@ typedef struct {
   wg_gan_state s;
   wg_source src;
   char ckpt[1100];
-  float *fixed_noise; /* [64, nz] */
+  float *fixed_noise; /* [RUN_FIXED_NOISE_ROWS, nz] */
 } run;
 
 /* Sets up a new run or loads the one to resume; 0, or the exit code. */
@@ -174,11 +174,12 @@ static int prepare(run *r, int argc, char **argv) {
     return 2;
   }
   wg_set_threads(cfg->threads);
-  r->fixed_noise = malloc(sizeof(float) * 64 * (size_t)r->s.models.nz);
+  const size_t noise_len = (size_t)RUN_FIXED_NOISE_ROWS * (size_t)r->s.models.nz;
+  r->fixed_noise = malloc(sizeof(float) * noise_len);
   if (!r->fixed_noise) return 1;
   wg_rng fixed;
   wg_rng_seed(&fixed, cfg->seed ^ 0xf1edULL);
-  wg_rng_fill_normal(&fixed, r->fixed_noise, 64 * (size_t)r->s.models.nz, 0, 1);
+  wg_rng_fill_normal(&fixed, r->fixed_noise, noise_len, 0, 1);
   return 0;
 }
 

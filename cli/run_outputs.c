@@ -9,7 +9,7 @@
 
 #include "progress.h"
 
-enum { GRID = 64, TOY_POINTS = 512, HEAT = 81 };
+enum { GRID = 64, TOY_POINTS = RUN_FIXED_NOISE_ROWS, HEAT = 81 };
 
 /* The generator's output for fixed noise z[n, nz] into out. */
 static int generate(wg_gan_state *s, const float *z, int n, float *out) {

@@ -4,7 +4,10 @@
 #include "wgan.h"
 #include "wgan/source.h"
 
-/* samples_ITER.png (a grid from the fixed noise, 8 per row) for images;
+/* Rows of fixed noise a run keeps for its samples (the toy frames use all). */
+enum { RUN_FIXED_NOISE_ROWS = 512 };
+
+/* samples_ITER.png (a grid of 64 from the fixed noise [RUN_FIXED_NOISE_ROWS, nz], 8 per row) for images;
  * samples_ITER.csv for points, and for 2-D toy data frame_ITER.png (real and
  * generated points over the critic's value). -1 if a file could not be written. */
 int run_write_samples(const char *dir, wg_gan_state *s, wg_source *src, const float *fixed_noise, int64_t iter);
