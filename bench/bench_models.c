@@ -16,7 +16,8 @@
  *     second backward differentiates each recorded bwd_data(g, w) in both inputs,
  *     d g = conv(G, w) and d w = bwd_weight(G, g): 2F. The forward activations
  *     get no gradient (the LeakyReLU slopes are constants). Total 4F.
- * Usage: bench_models [runs]   (medians of `runs` timings after 2 warm-ups, default 15) */
+ * Usage: bench_models [runs [threads]]   (medians of `runs` timings after 2 warm-ups,
+ * default 15; on 1 and 2 threads unless `threads` names one count, e.g. to profile) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -159,6 +160,8 @@ static job make_job(const char *name, wg_net *net, wg_rng *r, float lo, float hi
 
 int main(int argc, char **argv) {
   if (argc > 1) runs = atoi(argv[1]) >= 10 ? atoi(argv[1]) : 10;
+  int th_lo = 1, th_hi = 2;
+  if (argc > 2 && atoi(argv[2]) > 0) th_lo = th_hi = atoi(argv[2]);
   wg_rng r;
   wg_rng_seed(&r, 1);
   wg_gan_models m = {0};
@@ -186,7 +189,7 @@ int main(int argc, char **argv) {
   printf("nominal forward GFLOP per batch: generator %.3f, critic %.3f (2 x MACs of Linear/conv layers)\n",
          fg * 1e-9, fc * 1e-9);
   printf("%-2s %-9s %-22s %9s %8s %9s\n", "th", "net", "phase", "ms", "GFLOP", "GFLOP/s");
-  for (int threads = 1; threads <= 2; threads++) {
+  for (int threads = th_lo; threads <= th_hi; threads++) {
     wg_set_threads(threads);
     time_job(&gen, threads);
     time_job(&critic, threads);
