@@ -53,6 +53,24 @@ typedef struct {
   double seconds;        /* training time so far */
 } wg_gan_state;
 
+/* A fresh run: models built for samples of shape (ndim, shape) and
+ * initialised (WGAN-GP's scheme for mlp/dcgan28, DCGAN's for dcgan),
+ * optimizers, the RNG seeded. */
+wg_status wg_gan_state_init(wg_gan_state *s, const wg_train_config *cfg, int ndim, const int *shape);
+
+/* What one generator iteration did (the critic's figures are its last step's). */
+typedef struct {
+  double critic_loss, w_estimate, gp, gen_loss;
+  int critic_iters;
+} wg_iter_stats;
+
+struct wg_source;
+/* One generator iteration: the critic's steps (n_critic, or 100 in the
+ * warm-up of the clip loss), each on a fresh real batch and fresh noise,
+ * then one generator step; s->iter advances. WG_ENUMERIC if a loss is not
+ * finite (nothing is updated by that step). */
+wg_status wg_gan_train_iteration(wg_gan_state *s, struct wg_source *src, wg_ctx *ctx, wg_iter_stats *out);
+
 /* Writes a checkpoint (safetensors; temp file + rename). */
 wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s);
 /* Reads one back: the configuration from its metadata, then every tensor,

@@ -80,6 +80,10 @@ wg_status wg_net_finish(wg_net *net);
 wg_tensor *wg_net_forward(wg_ctx *ctx, wg_net *net, wg_tensor *x);
 int wg_net_has_batchnorm(const wg_net *net);
 void wg_net_zero_grad(wg_net *net);
+/* Whether the parameters are differentiated (0: the net is a fixed function,
+ * e.g. the critic during a generator step, which then skips its weight
+ * gradients). */
+void wg_net_set_requires_grad(wg_net *net, int on);
 /* Per-sample output shape; returns its ndim. */
 int wg_net_out_shape(const wg_net *net, int *shape);
 

@@ -266,6 +266,13 @@ int wg_net_has_batchnorm(const wg_net *net) {
 
 void wg_net_zero_grad(wg_net *net) { memset(net->grads, 0, sizeof(float) * (size_t)net->n_params); }
 
+void wg_net_set_requires_grad(wg_net *net, int on) {
+  for (int i = 0; i < net->n_layers; i++) {
+    net->layers[i].w.requires_grad = on && net->layers[i].n_w;
+    net->layers[i].b.requires_grad = on && net->layers[i].n_b;
+  }
+}
+
 int wg_net_out_shape(const wg_net *net, int *shape) {
   int ndim;
   current_shape(net, &ndim, shape);

@@ -1,0 +1,167 @@
+/* Checkpoints of a run as safetensors: both networks, their BatchNorm
+ * statistics, both optimizers' state, the RNG and batcher state as tensors;
+ * the configuration (JSON), iteration and sample shape as metadata. Other
+ * tools read the weights by name ("gen.params", "critic.params"). */
+#include <cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "wgan/gan.h"
+#include "wgan/io.h"
+
+#define FORMAT "wgan-checkpoint-1"
+
+/* ---- the configuration as JSON ---- */
+
+static char *config_json(const wg_train_config *c) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "data", c->data);
+  cJSON_AddStringToObject(j, "model", c->model);
+  cJSON_AddStringToObject(j, "loss", wg_loss_name(c->loss));
+  char seed[32];
+  snprintf(seed, sizeof seed, "%" PRIu64, c->seed); /* a string: JSON numbers lose 64-bit integers */
+  cJSON_AddStringToObject(j, "seed", seed);
+  const struct {
+    const char *key;
+    double value;
+  } numbers[] = {{"iters", (double)c->iters}, {"batch", c->batch},       {"n_critic", c->n_critic},
+                 {"warmup_critic", c->warmup_critic}, {"lr_gen", c->lr_gen},  {"lr_critic", c->lr_critic},
+                 {"beta1", c->beta1},         {"beta2", c->beta2},         {"clip", c->clip},
+                 {"lambda", c->lambda},       {"nz", c->nz},               {"dim", c->dim},
+                 {"batchnorm", c->batchnorm}, {"g1d_mean", c->g1d_mean},   {"g1d_std", c->g1d_std},
+                 {"threads", c->threads}};
+  for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+    cJSON_AddNumberToObject(j, numbers[i].key, numbers[i].value);
+  char *text = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
+  return text;
+}
+
+static int get_number(const cJSON *j, const char *key, double *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+  if (!cJSON_IsNumber(v)) return -1;
+  *out = v->valuedouble;
+  return 0;
+}
+
+static int get_string(const cJSON *j, const char *key, char *out, size_t size) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+  if (!cJSON_IsString(v) || strlen(v->valuestring) >= size) return -1;
+  strcpy(out, v->valuestring);
+  return 0;
+}
+
+static wg_status parse_config(const char *path, const char *text, wg_train_config *c) {
+  cJSON *j = cJSON_Parse(text);
+  if (!j) return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is not valid JSON", path);
+  char loss[16], seed[32];
+  double v[16];
+  const char *keys[16] = {"iters", "batch",  "n_critic", "warmup_critic", "lr_gen",    "lr_critic", "beta1",   "beta2",
+                          "clip",  "lambda", "nz",       "dim",           "batchnorm", "g1d_mean",  "g1d_std", "threads"};
+  int bad = get_string(j, "loss", loss, sizeof loss) || get_string(j, "seed", seed, sizeof seed);
+  memset(c, 0, sizeof *c);
+  bad = bad || get_string(j, "data", c->data, sizeof c->data) || get_string(j, "model", c->model, sizeof c->model);
+  for (int i = 0; i < 16 && !bad; i++) bad = get_number(j, keys[i], &v[i]);
+  cJSON_Delete(j);
+  if (bad || wg_loss_from_name(loss, &c->loss) != WG_OK)
+    return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is incomplete", path);
+  c->seed = strtoull(seed, NULL, 10);
+  c->iters = (int64_t)v[0], c->batch = (int)v[1], c->n_critic = (int)v[2], c->warmup_critic = (int)v[3];
+  c->lr_gen = (float)v[4], c->lr_critic = (float)v[5], c->beta1 = (float)v[6], c->beta2 = (float)v[7];
+  c->clip = (float)v[8], c->lambda = (float)v[9], c->nz = (int)v[10], c->dim = (int)v[11];
+  c->batchnorm = (int)v[12], c->g1d_mean = (float)v[13], c->g1d_std = (float)v[14], c->threads = (int)v[15];
+  return WG_OK;
+}
+
+/* ---- the tensors ---- */
+
+enum { MAX_TENSORS = 11 };
+
+typedef struct {
+  wg_st_tensor t[MAX_TENSORS];
+  int n;
+} tensor_list;
+
+static void add(tensor_list *l, const char *name, wg_dtype dtype, int64_t numel, const void *data) {
+  l->t[l->n++] = (wg_st_tensor){.name = name, .dtype = dtype, .ndim = 1, .shape = {numel}, .data = data};
+}
+
+/* The tensors of s, the same list for saving and loading (data pointers
+ * into s, so loading copies straight into place). progress is {iter, gen
+ * steps, critic steps}. */
+static void tensors_of(const wg_gan_state *s, tensor_list *l, int64_t progress[3], uint64_t rng[4]) {
+  const wg_net *g = s->models.gen, *c = s->models.critic;
+  l->n = 0;
+  add(l, "gen.params", WG_DT_F32, g->n_params, g->params);
+  add(l, "gen.state", WG_DT_F32, g->n_state, g->state);
+  add(l, "critic.params", WG_DT_F32, c->n_params, c->params);
+  add(l, "critic.state", WG_DT_F32, c->n_state, c->state);
+  add(l, "opt_gen.v", WG_DT_F32, s->opt_gen.n, s->opt_gen.v);
+  add(l, "opt_critic.v", WG_DT_F32, s->opt_critic.n, s->opt_critic.v);
+  if (s->opt_gen.m) add(l, "opt_gen.m", WG_DT_F32, s->opt_gen.n, s->opt_gen.m);
+  if (s->opt_critic.m) add(l, "opt_critic.m", WG_DT_F32, s->opt_critic.n, s->opt_critic.m);
+  add(l, "rng", WG_DT_U64, 4, rng);
+  add(l, "batcher", WG_DT_I64, WG_BATCHER_STATE_LEN, s->batcher_state);
+  add(l, "progress", WG_DT_I64, 3, progress);
+}
+
+wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
+  int64_t progress[3] = {s->iter, s->opt_gen.step, s->opt_critic.step};
+  uint64_t rng[4];
+  memcpy(rng, s->rng.s, sizeof rng);
+  tensor_list l;
+  tensors_of(s, &l, progress, rng);
+  char *config = config_json(&s->cfg);
+  if (!config) return wg_set_error(WG_ENOMEM, "out of memory");
+  char seconds[32], shape[64];
+  snprintf(seconds, sizeof seconds, "%.17g", s->seconds);
+  snprintf(shape, sizeof shape, "%d,%d,%d", s->sample_shape[0], s->sample_ndim > 1 ? s->sample_shape[1] : 0,
+           s->sample_ndim > 2 ? s->sample_shape[2] : 0);
+  const char *meta[] = {"format", FORMAT, "config", config, "seconds", seconds, "sample_shape", shape};
+  wg_status st = wg_safetensors_write(path, l.t, l.n, meta, 4);
+  free(config);
+  return st;
+}
+
+wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
+  memset(s, 0, sizeof *s);
+  wg_safetensors *st = wg_safetensors_open(path, 1);
+  if (!st) return wg_last_status();
+  wg_status status = WG_OK;
+  const char *format = wg_safetensors_meta(st, "format"), *config = wg_safetensors_meta(st, "config");
+  const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
+  wg_train_config cfg;
+  int dims[3], ndim = 0;
+  if (!format || strcmp(format, FORMAT) || !config || !seconds || !shape)
+    status = wg_set_error(WG_EFORMAT, "%s: not a wgan checkpoint (format '%s')", path, format ? format : "missing");
+  else if (parse_config(path, config, &cfg) != WG_OK)
+    status = wg_last_status();
+  else if (sscanf(shape, "%d,%d,%d", &dims[0], &dims[1], &dims[2]) != 3 || dims[0] < 1)
+    status = wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
+  if (status == WG_OK) {
+    ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
+    if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK)
+      status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, wg_last_error());
+  }
+  if (status == WG_OK) {
+    int64_t progress[3];
+    uint64_t rng[4];
+    tensor_list l;
+    tensors_of(s, &l, progress, rng);
+    for (int i = 0; i < l.n && status == WG_OK; i++)
+      status = wg_safetensors_copy(st, l.t[i].name, l.t[i].dtype, 1, l.t[i].shape, (void *)l.t[i].data);
+    if (status == WG_OK) {
+      s->iter = progress[0];
+      s->opt_gen.step = progress[1];
+      s->opt_critic.step = progress[2];
+      memcpy(s->rng.s, rng, sizeof rng);
+      s->seconds = strtod(seconds, NULL);
+    }
+  }
+  wg_safetensors_close(st);
+  if (status != WG_OK) wg_gan_state_free(s);
+  return status;
+}

@@ -1,0 +1,640 @@
+/* The network simplex for the transportation problem (sources 0..n-1,
+ * sinks n..n+m-1, every arc source -> sink, uncapacitated).
+ *
+ * Basis: a spanning tree on the n + m nodes plus an artificial root R. Every
+ * node may hang from R by an artificial arc oriented node -> R; since R has
+ * no outgoing arc and balance 0, those arcs carry no flow in any feasible
+ * solution, so they cost 0 and never bias the optimum (no big-M constant to
+ * eat the precision of the potentials). A non-tree arc carries no flow, so
+ * only the tree's flows are stored (one per node: the flow on the arc to its
+ * parent), O(n + m) memory besides the costs.
+ *
+ * Start: a greedy feasible solution (each source sends to its cheapest
+ * sinks with capacity left), whose positive arcs form a forest; each tree
+ * of the forest hangs from R. All zero-flow arcs then point to the root:
+ * the tree is strongly feasible, and the leaving-arc rule below keeps it
+ * so, which rules out cycling (Cunningham 1976).
+ *
+ * Pricing: block search over rows of the cost matrix (one row = all arcs of
+ * one source, read or computed contiguously and reduced with SIMD); the most
+ * negative reduced cost of a block enters. Termination: potentials are
+ * recomputed from the tree and a full pass finds no arc below -tol, where
+ * tol = 1e-13 * (largest cost): the value is then optimal to that tolerance
+ * times the total mass. */
+#include "ot/network_simplex.h"
+
+#include <immintrin.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+typedef struct {
+  const wg_ns_problem *pb;
+  int64_t n, m;
+  int32_t N, R; /* nodes including the root; the root's index */
+  int32_t *parent, *first_child, *next_sib, *prev_sib, *depth;
+  double *pi;   /* [N] potentials: reduced cost of arc u->w is c - pi[u] + pi[w] */
+  double *flow; /* [N] flow on the arc between v and parent[v] */
+  double *buf;  /* [threads*m] rows of costs when computed on the fly */
+  int threads;
+  /* Fast pricing in float (a guide only; every pivot is checked in double):
+   * cf [n*m] float costs, or xaf [n*d] / xbtf [d*m] float points; pif [N]
+   * float copy of pi; fbuf [m]. pif is NULL when fast pricing is off. */
+  float *cf, *xaf, *xbtf, *pif, *fbuf;
+} tree;
+
+/* x[k] = sqrt(x[k]) for x [len]: explicit SIMD, since without
+ * -fno-math-errno the compiler will not vectorise sqrt. */
+static void sqrt_f64(double *x, int64_t len) {
+  int64_t k = 0;
+#if defined(__AVX512F__)
+  for (; k + 8 <= len; k += 8) _mm512_storeu_pd(x + k, _mm512_sqrt_pd(_mm512_loadu_pd(x + k)));
+#elif defined(__AVX__)
+  for (; k + 4 <= len; k += 4) _mm256_storeu_pd(x + k, _mm256_sqrt_pd(_mm256_loadu_pd(x + k)));
+#endif
+  for (; k < len; k++) x[k] = sqrt(x[k]);
+}
+
+/* x[k] ~ sqrt(x[k]) to ~1e-8 relative, for the float pricing (a guide
+ * only): x * rsqrt(x) with one Newton step, 4x the speed of vsqrtps. */
+static void sqrt_approx_f32(float *x, int64_t len) {
+  int64_t k = 0;
+#if defined(__AVX512F__)
+  const __m512 tiny = _mm512_set1_ps(1e-30f), half = _mm512_set1_ps(0.5f),
+               three_halves = _mm512_set1_ps(1.5f);
+  for (; k + 16 <= len; k += 16) {
+    __m512 d = _mm512_add_ps(_mm512_loadu_ps(x + k), tiny);
+    __m512 y = _mm512_rsqrt14_ps(d);
+    __m512 hd = _mm512_mul_ps(half, d);
+    y = _mm512_mul_ps(y, _mm512_fnmadd_ps(_mm512_mul_ps(hd, y), y, three_halves));
+    _mm512_storeu_ps(x + k, _mm512_mul_ps(d, y));
+  }
+#elif defined(__AVX__)
+  for (; k + 8 <= len; k += 8) _mm256_storeu_ps(x + k, _mm256_sqrt_ps(_mm256_loadu_ps(x + k)));
+#endif
+  for (; k < len; k++) x[k] = sqrtf(x[k]);
+}
+
+/* Costs c(i, j) for j in [j0, j1) of source i, into buf [m] (entries j0..j1-1)
+ * when computed; returns the row, valid at those j. */
+static const double *row_costs(const wg_ns_problem *pb, int64_t i, int64_t j0, int64_t j1,
+                               double *buf) {
+  int64_t m = pb->m;
+  if (pb->C) return pb->C + i * m;
+  const double *x = pb->xa + i * pb->d;
+  const double *yt = pb->xbt;
+  memset(buf + j0, 0, (size_t)(j1 - j0) * sizeof *buf);
+  if (pb->metric == WG_METRIC_CITYBLOCK) {
+    for (int k = 0; k < pb->d; k++) {
+      const double *y = yt + (int64_t)k * m;
+      double xk = x[k];
+#pragma omp simd
+      for (int64_t j = j0; j < j1; j++) buf[j] += fabs(xk - y[j]);
+    }
+    return buf;
+  }
+  for (int k = 0; k < pb->d; k++) {
+    const double *y = yt + (int64_t)k * m;
+    double xk = x[k];
+#pragma omp simd
+    for (int64_t j = j0; j < j1; j++) {
+      double t = xk - y[j];
+      buf[j] += t * t;
+    }
+  }
+  if (pb->metric == WG_METRIC_EUCLIDEAN) sqrt_f64(buf + j0, j1 - j0);
+  return buf;
+}
+
+static double arc_cost(const wg_ns_problem *pb, int64_t i, int64_t j) {
+  if (pb->C) return pb->C[i * pb->m + j];
+  const double *x = pb->xa + i * pb->d;
+  double s = 0;
+  for (int k = 0; k < pb->d; k++) {
+    double t = x[k] - pb->xbt[(int64_t)k * pb->m + j];
+    s += pb->metric == WG_METRIC_CITYBLOCK ? fabs(t) : t * t;
+  }
+  return pb->metric == WG_METRIC_EUCLIDEAN ? sqrt(s) : s;
+}
+
+/* argmin over j in [j0, j1) of c[j] + g[j]: SIMD minima of chunks, then
+ * one scalar pass over the winning chunk only. */
+#define CHUNK 256
+static int64_t row_argmin(const double *c, const double *g, int64_t j0, int64_t j1, double *min) {
+  double best = INFINITY;
+  int64_t best_chunk = j0;
+  for (int64_t s = j0; s < j1; s += CHUNK) {
+    int64_t e = s + CHUNK < j1 ? s + CHUNK : j1;
+    double mn = INFINITY;
+#pragma omp simd reduction(min : mn)
+    for (int64_t j = s; j < e; j++) {
+      double v = c[j] + g[j];
+      mn = v < mn ? v : mn;
+    }
+    if (mn < best) best = mn, best_chunk = s;
+  }
+  int64_t j = best_chunk;
+  while (c[j] + g[j] != best) j++;
+  *min = best;
+  return j;
+}
+
+/* min of x [len]: four independent accumulators, since one waits on the
+ * latency of each min instruction. */
+static float min_f32(const float *x, int64_t len) {
+  int64_t k = 0;
+  float mn = INFINITY;
+#if defined(__AVX512F__)
+  __m512 m0 = _mm512_set1_ps(INFINITY), m1 = m0, m2 = m0, m3 = m0;
+  for (; k + 64 <= len; k += 64) {
+    m0 = _mm512_min_ps(m0, _mm512_loadu_ps(x + k));
+    m1 = _mm512_min_ps(m1, _mm512_loadu_ps(x + k + 16));
+    m2 = _mm512_min_ps(m2, _mm512_loadu_ps(x + k + 32));
+    m3 = _mm512_min_ps(m3, _mm512_loadu_ps(x + k + 48));
+  }
+  mn = _mm512_reduce_min_ps(_mm512_min_ps(_mm512_min_ps(m0, m1), _mm512_min_ps(m2, m3)));
+#endif
+  for (; k < len; k++) mn = x[k] < mn ? x[k] : mn;
+  return mn;
+}
+
+/* The float twin of row_costs and row_argmin: argmin over j in [j0, j1)
+ * of c(i, j) + pi[n + j], all in float, a chunk at a time through the
+ * L1-resident t->fbuf; returns the approximate minimum in *min. */
+static int64_t row_argmin_f32(const tree *t, int64_t i, int64_t j0, int64_t j1, float *v,
+                              float *min) {
+  const wg_ns_problem *pb = t->pb;
+  int64_t m = t->m;
+  const float *g = t->pif + t->n;
+  const float *x = t->xaf ? t->xaf + i * pb->d : NULL;
+  float best = INFINITY;
+  int64_t best_j = j0;
+  for (int64_t s = j0; s < j1; s += CHUNK) {
+    int64_t len = s + CHUNK < j1 ? CHUNK : j1 - s;
+    if (t->cf) {
+      const float *c = t->cf + i * m + s;
+#pragma omp simd
+      for (int64_t k = 0; k < len; k++) v[k] = c[k] + g[s + k];
+    } else {
+      if (pb->d == 2 && pb->metric != WG_METRIC_CITYBLOCK) {
+        const float *y0 = t->xbtf + s, *y1 = t->xbtf + m + s;
+        float x0 = x[0], x1 = x[1];
+#pragma omp simd
+        for (int64_t k = 0; k < len; k++) v[k] = (x0 - y0[k]) * (x0 - y0[k]) + (x1 - y1[k]) * (x1 - y1[k]);
+      } else {
+        memset(v, 0, (size_t)len * sizeof *v);
+        for (int c = 0; c < pb->d; c++) {
+          const float *y = t->xbtf + (int64_t)c * m + s;
+          float xc = x[c];
+          if (pb->metric == WG_METRIC_CITYBLOCK) {
+#pragma omp simd
+            for (int64_t k = 0; k < len; k++) v[k] += fabsf(xc - y[k]);
+          } else {
+#pragma omp simd
+            for (int64_t k = 0; k < len; k++) v[k] += (xc - y[k]) * (xc - y[k]);
+          }
+        }
+      }
+      if (pb->metric == WG_METRIC_EUCLIDEAN) sqrt_approx_f32(v, len);
+#pragma omp simd
+      for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
+    }
+    float mn = min_f32(v, len);
+    if (mn < best) {
+      int64_t k = 0;
+      while (v[k] != mn) k++;
+      best = mn, best_j = s + k;
+    }
+  }
+  *min = best;
+  return best_j;
+}
+
+/* The arc between v and its parent points up (v -> parent) when v is a
+ * source or the parent is the root; otherwise it is source parent -> sink v. */
+static inline int is_up(const tree *t, int32_t v) { return v < t->n || t->parent[v] == t->R; }
+
+/* Cost of the arc between v and its parent (0 for artificial arcs). */
+static double tree_arc_cost(const tree *t, int32_t v) {
+  int32_t p = t->parent[v];
+  if (p == t->R) return 0;
+  return v < t->n ? arc_cost(t->pb, v, p - t->n) : arc_cost(t->pb, p, v - t->n);
+}
+
+static void detach(tree *t, int32_t v) {
+  int32_t p = t->parent[v];
+  if (t->prev_sib[v] >= 0) t->next_sib[t->prev_sib[v]] = t->next_sib[v];
+  else t->first_child[p] = t->next_sib[v];
+  if (t->next_sib[v] >= 0) t->prev_sib[t->next_sib[v]] = t->prev_sib[v];
+}
+
+static void attach(tree *t, int32_t v, int32_t p) {
+  t->parent[v] = p;
+  t->prev_sib[v] = -1;
+  t->next_sib[v] = t->first_child[p];
+  if (t->first_child[p] >= 0) t->prev_sib[t->first_child[p]] = v;
+  t->first_child[p] = v;
+}
+
+/* Preorder walk of the subtree of top: depth from the parent, pi += shift
+ * (recompute: pi from the parent and the arc cost). */
+static void walk_subtree(tree *t, int32_t top, double shift, int recompute) {
+  int32_t v = top;
+  for (;;) {
+    int32_t p = t->parent[v];
+    t->depth[v] = t->depth[p] + 1;
+    if (recompute) {
+      double c = tree_arc_cost(t, v);
+      t->pi[v] = is_up(t, v) ? t->pi[p] + c : t->pi[p] - c;
+    } else {
+      t->pi[v] += shift;
+    }
+    if (t->pif) t->pif[v] = (float)t->pi[v];
+    if (t->first_child[v] >= 0) {
+      v = t->first_child[v];
+      continue;
+    }
+    while (v != top && t->next_sib[v] < 0) v = t->parent[v];
+    if (v == top) break;
+    v = t->next_sib[v];
+  }
+}
+
+/* Greedy start: the positive arcs (i, j, mass) of a feasible plan where
+ * each source in turn fills its cheapest sinks with capacity left. Every
+ * step exhausts a source or a sink, so the arcs form a forest. */
+static int64_t greedy_start(tree *t, int32_t *ai, int32_t *aj, double *am) {
+  const wg_ns_problem *pb = t->pb;
+  int64_t n = t->n, m = t->m, k = 0;
+  double *rb = malloc((size_t)m * sizeof *rb);
+  double *row = malloc((size_t)m * sizeof *row);
+  if (!rb || !row) {
+    free(rb);
+    free(row);
+    return -1;
+  }
+  memcpy(rb, pb->b, (size_t)m * sizeof *rb);
+  int64_t sinks_left = m;
+  for (int64_t i = 0; i < n && sinks_left > 0; i++) {
+    const double *c = row_costs(pb, i, 0, m, t->buf);
+    for (int64_t j = 0; j < m; j++) row[j] = rb[j] > 0 ? c[j] : INFINITY;
+    double ra = pb->a[i];
+    while (ra > 0 && sinks_left > 0) {
+      int64_t best = 0;
+      for (int64_t j = 1; j < m; j++)
+        if (row[j] < row[best]) best = j;
+      /* s equals ra or rb[best] exactly, so one of them drops to exactly 0 */
+      double s = ra < rb[best] ? ra : rb[best];
+      ai[k] = (int32_t)i, aj[k] = (int32_t)best, am[k] = s, k++;
+      ra -= s;
+      rb[best] -= s;
+      if (rb[best] <= 0) {
+        row[best] = INFINITY;
+        sinks_left--;
+      }
+    }
+  }
+  free(rb);
+  free(row);
+  return k;
+}
+
+/* Hangs the forest (arcs ai, aj, am [k]) from the root: BFS over each tree. */
+static int build_tree(tree *t, const int32_t *ai, const int32_t *aj, const double *am, int64_t k) {
+  int32_t N = t->N, R = t->R;
+  int32_t *start = calloc((size_t)N + 1, sizeof *start);
+  int32_t *adj = malloc((size_t)(2 * k + 1) * sizeof *adj);
+  int32_t *queue = malloc((size_t)N * sizeof *queue);
+  if (!start || !adj || !queue) {
+    free(start), free(adj), free(queue);
+    return -1;
+  }
+  for (int64_t e = 0; e < k; e++) start[ai[e] + 1]++, start[t->n + aj[e] + 1]++;
+  for (int32_t v = 0; v < N; v++) start[v + 1] += start[v];
+  int32_t *fill = t->depth; /* scratch, reset below */
+  for (int32_t v = 0; v < N; v++) fill[v] = start[v];
+  /* adjacency stores the arc index; the other end is derived from it */
+  for (int64_t e = 0; e < k; e++) {
+    adj[fill[ai[e]]++] = (int32_t)e;
+    adj[fill[t->n + aj[e]]++] = (int32_t)e;
+  }
+  for (int32_t v = 0; v < N; v++) {
+    t->parent[v] = -1;
+    t->first_child[v] = t->next_sib[v] = t->prev_sib[v] = -1;
+  }
+  t->depth[R] = 0;
+  t->pi[R] = 0;
+  t->flow[R] = 0;
+  for (int32_t s = 0; s < R; s++) {
+    if (t->parent[s] >= 0) continue;
+    attach(t, s, R);
+    t->flow[s] = 0;
+    int32_t head = 0, tail = 0;
+    queue[tail++] = s;
+    while (head < tail) {
+      int32_t v = queue[head++];
+      for (int32_t q = start[v]; q < start[v + 1]; q++) {
+        int32_t e = adj[q];
+        int32_t w = v < t->n ? (int32_t)t->n + aj[e] : ai[e];
+        if (t->parent[w] >= 0) continue; /* v's parent */
+        attach(t, w, v);
+        t->flow[w] = am[e];
+        queue[tail++] = w;
+      }
+    }
+  }
+  free(start), free(adj), free(queue);
+  /* depth and potentials from the root */
+  for (int32_t c = t->first_child[R]; c >= 0; c = t->next_sib[c]) walk_subtree(t, c, 0, 1);
+  return 0;
+}
+
+/* One pivot: arc u -> w (source u, sink w) with reduced cost rc < 0 enters. */
+static void pivot(tree *t, int32_t u, int32_t w, double rc) {
+  int32_t *parent = t->parent, *depth = t->depth;
+  int32_t x = u, y = w;
+  while (x != y) {
+    if (depth[x] > depth[y]) x = parent[x];
+    else if (depth[y] > depth[x]) y = parent[y];
+    else x = parent[x], y = parent[y];
+  }
+  int32_t join = x;
+  /* Leaving arc: the last blocking arc met when walking the cycle from the
+   * join in the direction of the flow (join -> u, u -> w, w -> join), which
+   * keeps the tree strongly feasible. */
+  double delta = INFINITY;
+  int32_t out = -1;
+  int out_on_u_side = 0;
+  for (int32_t v = u; v != join; v = parent[v])
+    if (is_up(t, v) && t->flow[v] < delta) delta = t->flow[v], out = v, out_on_u_side = 1;
+  for (int32_t v = w; v != join; v = parent[v])
+    if (!is_up(t, v) && t->flow[v] <= delta) delta = t->flow[v], out = v, out_on_u_side = 0;
+  if (delta > 0) {
+    for (int32_t v = u; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? -delta : delta;
+    for (int32_t v = w; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? delta : -delta;
+  }
+  /* Re-hang the subtree below the leaving arc from the other end of the
+   * entering arc, reversing the stem from that endpoint up to `out`. */
+  int32_t a = out_on_u_side ? u : w, b = out_on_u_side ? w : u;
+  double shift = out_on_u_side ? rc : -rc;
+  int32_t new_parent = b, cur = a;
+  double new_flow = delta;
+  for (;;) {
+    int32_t old_parent = parent[cur];
+    double old_flow = t->flow[cur];
+    detach(t, cur);
+    attach(t, cur, new_parent);
+    t->flow[cur] = new_flow;
+    if (cur == out) break;
+    new_parent = cur;
+    new_flow = old_flow;
+    cur = old_parent;
+  }
+  walk_subtree(t, a, shift, 0);
+}
+
+/* Most negative reduced cost in row i, columns [j0, j1); sets *j_best. */
+static double price_seg(tree *t, int64_t i, int64_t j0, int64_t j1, int32_t *j_best) {
+  const double *c = row_costs(t->pb, i, j0, j1, t->buf);
+  double mn;
+  *j_best = (int32_t)row_argmin(c, t->pi + t->n, j0, j1, &mn);
+  return mn - t->pi[i];
+}
+
+static void fast_free(tree *t) {
+  free(t->cf), free(t->xaf), free(t->xbtf), free(t->pif), free(t->fbuf);
+  t->cf = t->xaf = t->xbtf = t->pif = t->fbuf = NULL;
+}
+
+/* Float copies of the costs or points for the fast pricing; off (pif NULL)
+ * when the memory is not there. */
+static void fast_init(tree *t) {
+  const wg_ns_problem *pb = t->pb;
+  int64_t n = t->n, m = t->m;
+  t->pif = malloc((size_t)t->N * sizeof *t->pif);
+  if (pb->C) {
+    t->cf = malloc((size_t)n * (size_t)m * sizeof *t->cf);
+  } else {
+    t->xaf = malloc((size_t)(n * pb->d) * sizeof *t->xaf);
+    t->xbtf = malloc((size_t)(m * pb->d) * sizeof *t->xbtf);
+  }
+  t->fbuf = malloc((size_t)CHUNK * (size_t)t->threads * sizeof *t->fbuf);
+  if (!t->pif || !t->fbuf || (pb->C ? !t->cf : !t->xaf || !t->xbtf)) {
+    fast_free(t);
+    return;
+  }
+  if (pb->C) {
+#pragma omp parallel for schedule(static)
+    for (int64_t e = 0; e < n * m; e++) t->cf[e] = (float)pb->C[e];
+  } else {
+    for (int64_t k = 0; k < n * pb->d; k++) t->xaf[k] = (float)pb->xa[k];
+    for (int64_t k = 0; k < m * pb->d; k++) t->xbtf[k] = (float)pb->xbt[k];
+  }
+  for (int32_t v = 0; v < t->N; v++) t->pif[v] = (float)t->pi[v];
+}
+
+/* The most negative reduced cost over all arcs, in double, rows split
+ * over the threads; ties go to the lowest (i, j), so the result does not
+ * depend on the thread count. */
+static double full_pass(tree *t, int32_t *bi, int32_t *bj) {
+  double best = INFINITY;
+  int64_t best_i = 0, best_j = 0, n = t->n, m = t->m;
+#pragma omp parallel num_threads(t->threads)
+  {
+    double *buf = t->buf + (int64_t)omp_get_thread_num() * m, lb = INFINITY;
+    int64_t li = 0, lj = 0;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+      double mn;
+      int64_t j = row_argmin(row_costs(t->pb, i, 0, m, buf), t->pi + n, 0, m, &mn);
+      if (mn - t->pi[i] < lb) lb = mn - t->pi[i], li = i, lj = j;
+    }
+#pragma omp critical
+    if (lb < best || (lb == best && li < best_i)) best = lb, best_i = li, best_j = lj;
+  }
+  *bi = (int32_t)best_i, *bj = (int32_t)best_j;
+  return best;
+}
+
+static void tree_free(tree *t) {
+  free(t->parent), free(t->first_child), free(t->next_sib), free(t->prev_sib);
+  free(t->depth), free(t->pi), free(t->flow), free(t->buf);
+  fast_free(t);
+}
+
+static double max_cost(const wg_ns_problem *pb) {
+  double mx = 0;
+  if (pb->C) {
+    int64_t nm = pb->n * pb->m;
+    for (int64_t e = 0; e < nm; e++) mx = pb->C[e] > mx ? pb->C[e] : mx;
+    return mx;
+  }
+  /* bounding box of all points: an upper bound of every cost */
+  double span = 0, span1 = 0;
+  for (int k = 0; k < pb->d; k++) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = 0; i < pb->n; i++) {
+      double v = pb->xa[i * pb->d + k];
+      lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+    }
+    for (int64_t j = 0; j < pb->m; j++) {
+      double v = pb->xbt[(int64_t)k * pb->m + j];
+      lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+    }
+    span += (hi - lo) * (hi - lo);
+    span1 += hi - lo;
+  }
+  if (pb->metric == WG_METRIC_CITYBLOCK) return span1;
+  return pb->metric == WG_METRIC_EUCLIDEAN ? sqrt(span) : span;
+}
+
+wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
+  memset(out, 0, sizeof *out);
+  int64_t n = pb->n, m = pb->m;
+  if (n + m + 1 > INT32_MAX / 2)
+    return wg_set_error(WG_EINVAL, "emd: %lld + %lld points is too many for the exact solver",
+                        (long long)n, (long long)m);
+  tree t = {.pb = pb, .n = n, .m = m, .N = (int32_t)(n + m + 1), .R = (int32_t)(n + m)};
+  size_t N = (size_t)t.N;
+  t.parent = malloc(N * sizeof(int32_t));
+  t.first_child = malloc(N * sizeof(int32_t));
+  t.next_sib = malloc(N * sizeof(int32_t));
+  t.prev_sib = malloc(N * sizeof(int32_t));
+  t.depth = malloc(N * sizeof(int32_t));
+  t.pi = malloc(N * sizeof(double));
+  t.flow = malloc(N * sizeof(double));
+  t.threads = omp_get_max_threads();
+  t.buf = malloc((size_t)m * (size_t)t.threads * sizeof(double));
+  int32_t *ai = malloc((size_t)(n + m) * sizeof *ai), *aj = malloc((size_t)(n + m) * sizeof *aj);
+  double *am = malloc((size_t)(n + m) * sizeof *am);
+  wg_status st = WG_OK;
+  if (!t.parent || !t.first_child || !t.next_sib || !t.prev_sib || !t.depth || !t.pi || !t.flow ||
+      !t.buf || !ai || !aj || !am) {
+    st = wg_set_error(WG_ENOMEM, "emd: out of memory for %lld x %lld points", (long long)n,
+                      (long long)m);
+    goto done;
+  }
+  int64_t k = greedy_start(&t, ai, aj, am);
+  if (k < 0 || build_tree(&t, ai, aj, am, k) < 0) {
+    st = wg_set_error(WG_ENOMEM, "emd: out of memory");
+    goto done;
+  }
+  const double cmax = max_cost(pb), tol = 1e-13 * cmax;
+  /* Phase 1 prices in float, which reads half the bytes (or computes
+   * sixteen costs per instruction) and takes arcs below -margin, far above
+   * float rounding; phase 2 prices in double down to -tol. */
+  const double margin = 1e-7 * cmax;
+  fast_init(&t);
+  /* sqrt(n*m) arcs per block (about one row): measured best among 1/8..8 */
+  int64_t block = (int64_t)sqrt((double)n * (double)m);
+  if (block < CHUNK) block = CHUNK;
+  int64_t iters = 0, ci = 0, cj = 0, total = n * m;
+  int64_t fast_misses = 0; /* arcs scanned in float since the last pivot */
+  int fresh = 0;           /* no pivot since the potentials were recomputed */
+  for (;;) {
+    /* Block search: scan arcs from where the last search stopped. */
+    int fast = t.pif != NULL;
+    double best = fast ? -margin : -tol;
+    int32_t bi = -1, bj = -1;
+    int64_t scanned = 0, in_block = 0;
+    if (fresh) {
+      /* right after a recomputation: one parallel pass decides */
+      int32_t i, j;
+      double rc = full_pass(&t, &i, &j);
+      if (rc < best) best = rc, bi = i, bj = j;
+      scanned = total;
+    }
+    while (scanned < total) {
+      int64_t j1 = cj + (block - in_block) < m ? cj + (block - in_block) : m;
+      int32_t j;
+      double rc;
+      if (fast) {
+        float mn;
+        j = (int32_t)row_argmin_f32(&t, ci, cj, j1, t.fbuf, &mn);
+        rc = (double)mn - t.pi[ci];
+      } else {
+        rc = price_seg(&t, ci, cj, j1, &j);
+      }
+      if (rc < best) best = rc, bi = (int32_t)ci, bj = j;
+      scanned += j1 - cj;
+      in_block += j1 - cj;
+      cj = j1;
+      if (cj == m) cj = 0, ci = ci + 1 == n ? 0 : ci + 1;
+      if (in_block >= block) {
+        if (bi >= 0) break;
+        in_block = 0;
+      }
+    }
+    if (fast && bi >= 0) {
+      /* Float rounding (of large potentials) can mislead: check in double,
+       * and on a miss price that row in double instead. */
+      best = arc_cost(pb, bi, bj) - t.pi[bi] + t.pi[n + bj];
+      if (!(best < -tol)) {
+        int32_t j;
+        best = price_seg(&t, bi, 0, m, &j);
+        bj = j;
+      }
+      fast_misses += scanned;
+      if (!(best < -tol)) {
+        if (fast_misses < total) continue;
+        bi = -1;
+      }
+    }
+    if (fast && bi < 0) {
+      fast_free(&t); /* near the optimum: the rest in double */
+      for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
+      fresh = 1;
+      continue;
+    }
+    if (bi < 0) {
+      /* Optimal for the running potentials; unless they were just
+       * recomputed, recompute them from the tree (free of the rounding the
+       * incremental shifts accumulate) and make one more pass. */
+      if (fresh) break;
+      for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
+      fresh = 1;
+      continue;
+    }
+    fast_misses = 0;
+    fresh = 0;
+    if (pb->max_iter > 0 && iters >= pb->max_iter) {
+      st = wg_set_error(WG_ELIMIT,
+                        "emd: the iteration limit (%lld pivots) was reached before the optimum",
+                        (long long)pb->max_iter);
+      goto done;
+    }
+    pivot(&t, bi, (int32_t)n + bj, best);
+    iters++;
+  }
+  /* The plan: tree arcs with positive flow; the potentials in f/g form. */
+  int64_t len = 0;
+  for (int32_t v = 0; v < t.R; v++)
+    if (t.parent[v] != t.R && t.flow[v] > 0) len++;
+  out->plan = malloc((size_t)(len ? len : 1) * sizeof *out->plan);
+  out->f = malloc((size_t)n * sizeof *out->f);
+  out->g = malloc((size_t)m * sizeof *out->g);
+  if (!out->plan || !out->f || !out->g) {
+    free(out->plan), free(out->f), free(out->g);
+    memset(out, 0, sizeof *out);
+    st = wg_set_error(WG_ENOMEM, "emd: out of memory");
+    goto done;
+  }
+  double cost = 0;
+  for (int32_t v = 0; v < t.R; v++) {
+    if (t.parent[v] == t.R || !(t.flow[v] > 0)) continue;
+    int64_t i = v < n ? v : t.parent[v], j = (v < n ? t.parent[v] : v) - n;
+    out->plan[out->plan_len++] = (wg_ot_flow){i, j, t.flow[v]};
+    cost += t.flow[v] * arc_cost(pb, i, j);
+  }
+  for (int64_t i = 0; i < n; i++) out->f[i] = t.pi[i];
+  for (int64_t j = 0; j < m; j++) out->g[j] = -t.pi[n + j];
+  out->cost = cost;
+  out->iterations = iters;
+done:
+  tree_free(&t);
+  free(ai), free(aj), free(am);
+  return st;
+}
