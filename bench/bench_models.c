@@ -8,9 +8,10 @@
  * Linear / Conv2d / ConvTranspose2d layer; elementwise ops, bias adds and
  * reductions are not counted (they are the overhead this benchmark exposes).
  *   - forward: F = sum over layers of 2 MACs (from the layer list, below);
- *   - backward: 2F (data and weight gradients, one conv-sized product each). The
- *     critic's first conv needs no data gradient when its input is data, so the
- *     critic's backward really does 2F - 2 MACs(conv 1), which is 1 % of F;
+ *   - backward: 2F (data and weight gradients, one conv-sized product each). A first
+ *     layer whose input is a constant (data, noise) needs no data gradient, so the
+ *     real work is 2F less 2 MACs of that layer: 1.3 % of F for the critic's first
+ *     conv, 2 % for the generator's Linear;
  *   - the penalty: its forward F; wg_grad with respect to x^ only computes data
  *     gradients (the weights are not targets), one bwd_data per layer: F; the
  *     second backward differentiates each recorded bwd_data(g, w) in both inputs,
