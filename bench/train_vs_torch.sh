@@ -13,6 +13,8 @@
 # Timing: the median over ITERS generator iterations after WARMUP; wgan's from the
 # differences of the cumulative `seconds` column of its metrics.csv; peak RSS from
 # /usr/bin/time -v. Threads: THREADS (default 2) for both.
+# Run it on a quiet machine: with more runnable threads than cores, the spinning
+# OpenMP/OpenBLAS threads of both sides slow them 2-10x (the load average is printed).
 #
 # Usage: bench/train_vs_torch.sh [ITERS [WARMUP]]     (defaults 25 and 3)
 # Environment: WGAN_BIN (build/wgan), PYTHON (/usr/bin/python3), THREADS (2),
