@@ -64,10 +64,13 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libwgan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libwgan.a $(LDLIBS_ALL)
 
+# pkg-config file for a given prefix (OpenBLAS named by path: the OpenMP build).
+pc_text = printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: wgan\nDescription: Wasserstein distances and Wasserstein GANs in C\nVersion: %s\nRequires.private: libpng zlib libcjson\nLibs: -L$${libdir} -lwgan\nLibs.private: -L%s -lopenblas -Wl,-rpath,%s -fopenmp -lm\nCflags: -I$${includedir}\n' \
+	  '$(1)' '$(VERSION)' '$(BLAS_DIR)' '$(BLAS_DIR)'
+
 $(BUILD)/wgan.pc: Makefile
 	@mkdir -p $(BUILD)
-	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: wgan\nDescription: Wasserstein distances and Wasserstein GANs in C\nVersion: %s\nRequires.private: %s\nLibs: -L$${libdir} -lwgan\nLibs.private: -fopenmp -lm\nCflags: -I$${includedir}\n' \
-	  '$(PREFIX)' '$(VERSION)' '$(PKGS)' > $@
+	@$(call pc_text,$(PREFIX)) > $@
 
 tests-build: all $(TEST_BIN)
 
@@ -94,7 +97,7 @@ install: all
 	install -m 644 include/wgan.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/wgan/*.h $(DESTDIR)$(PREFIX)/include/wgan/
 	install -m 644 $(BUILD)/libwgan.a $(BUILD)/libwgan.so $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 $(BUILD)/wgan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	$(call pc_text,$(PREFIX)) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wgan.pc
 	install -m 755 $(BUILD)/wgan $(DESTDIR)$(PREFIX)/bin/
 
 clean:
