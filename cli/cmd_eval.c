@@ -247,7 +247,7 @@ static void print_text(const figures *f, const char *what, const char *data) {
     printf("Frechet floor %.6g  real vs real of the same n\n", f->fd_floor);
   }
   if (f->has_modes)
-    printf("modes        %d of %d covered (>= %lld samples within 3 sigma); %.1f%% of samples within 3 sigma\n",
+    printf("modes        %d of %d covered (>= %lld samples in its cell); %.1f%% of samples within 3 sigma of a centre\n",
            f->modes.covered, f->modes.n_modes, (long long)f->modes.min_count, 100 * f->modes.share_near);
 }
 

@@ -56,10 +56,14 @@ static void case_modes(void) {
   CHECK(wg_eval_modes(WG_TOY_25GAUSSIANS, x, n, 0, &m) == WG_OK, "%s", wg_last_error());
   CHECK(m.covered == 1 && m.counts[3] == n && m.share_near == 1.0, "%d covered, counts[3] %lld", m.covered,
         (long long)m.counts[3]);
-  /* Just outside 3 sigma of that centre: not counted. */
+  /* Just outside 3 sigma of that centre: still its mode, but not sharp. */
   for (int64_t i = 0; i < n; i++) x[2 * i] = c[6] + 3.05f * std;
   CHECK(wg_eval_modes(WG_TOY_25GAUSSIANS, x, n, 1, &m) == WG_OK, "%s", wg_last_error());
-  CHECK(m.covered == 0 && m.share_near == 0.0, "%d covered, share %g", m.covered, m.share_near);
+  CHECK(m.covered == 1 && m.counts[3] == n && m.share_near == 0.0, "%d covered, share %g", m.covered, m.share_near);
+  /* In the middle of four centres of the grid (2/2.828 apart): in no cell. */
+  for (int64_t i = 0; i < n; i++) x[2 * i] = c[6] + 0.5f * (2.0f / 2.828f), x[2 * i + 1] = c[7] + 0.5f * (2.0f / 2.828f);
+  CHECK(wg_eval_modes(WG_TOY_25GAUSSIANS, x, n, 1, &m) == WG_OK, "%s", wg_last_error());
+  CHECK(m.covered == 0, "%d covered by points between two centres", m.covered);
   CHECK(wg_eval_modes(WG_TOY_SWISSROLL, x, n, 0, &m) == WG_EINVAL, "swiss roll has no modes");
   free(x);
 }

@@ -28,17 +28,18 @@ wg_status wg_eval_w1(const float *gen, const float *real, const float *real2, in
 
 typedef struct {
   int n_modes;                    /* centres of the mixture (8 or 25) */
-  int covered;                    /* modes that got at least min_count samples within 3 sigma */
+  int covered;                    /* modes that got at least min_count samples in their cell */
   int64_t min_count;              /* the count a mode needed to be covered */
   double share_near;              /* share of the samples within 3 sigma of their nearest centre */
-  int64_t counts[WG_MAX_MODES];   /* samples within 3 sigma of each centre */
+  int64_t counts[WG_MAX_MODES];   /* samples in each centre's cell */
 } wg_mode_coverage;
 
 /* Assigns each point x[n, 2] to its nearest centre of the mixture `kind`
- * (wg_toy_centres) and counts it if it lies within 3 sigma of it (sigma the
- * per-coordinate std after scaling). A mode is covered when it gets at least
- * min_count such samples; min_count <= 0 means a fifth of its fair share,
- * max(1, round(0.2 n / modes)). WG_EINVAL for the swiss roll (no modes). */
+ * (wg_toy_centres). It counts for that mode if it lies in the mode's cell
+ * (within half the smallest spacing of the centres), and as sharp if within
+ * 3 sigma (sigma the per-coordinate std after scaling). A mode is covered
+ * when it gets at least min_count samples; min_count <= 0 means a fifth of
+ * its fair share, max(1, round(0.2 n / modes)). WG_EINVAL for the swiss roll. */
 wg_status wg_eval_modes(wg_toy_kind kind, const float *x, int64_t n, int64_t min_count,
                         wg_mode_coverage *out);
 
