@@ -8,7 +8,7 @@ stamp=$(date +%Y%m%d-%H%M%S)
 toy=runs/demo-8gaussians-$stamp
 fashion=runs/demo-fashion-mnist-$stamp
 
-echo "== 1/2: WGAN-GP on 8gaussians (toy MLPs 512x3, batch 256, ${DEMO_TOY_ITERS:=1000} generator iterations)"
+echo "== 1/2: WGAN-GP on 8gaussians (toy MLPs 512x3, batch 256, ${DEMO_TOY_ITERS:=500} generator iterations)"
 $W train --data 8gaussians --loss gp --iters "$DEMO_TOY_ITERS" --sample-every 100 --eval-every 100 --out "$toy"
 $W eval "$toy" --data 8gaussians
 
