@@ -14,7 +14,6 @@
 #include "progress.h"
 #include "run_outputs.h"
 #include "train_options.h"
-#include "wgan/ot.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -54,7 +53,10 @@ static const char *default_model(const wg_source *src) {
 /* Exact W1 between n generated and n real samples, and between two real
  * samples of n (the floor sampling noise sets). Draws from its own RNG. */
 static int eval_w1(wg_gan_state *s, wg_source *src, int64_t iter, wg_eval_row *row) {
-  const int n = wg_source_is_image(src) ? 200 : 500;
+  int n = wg_source_is_image(src) ? 200 : 500;
+  /* Two disjoint real samples must fit in a data set. */
+  if (src->kind == WG_SOURCE_DATASET && 2 * (int64_t)n > src->ds->n) n = (int)(src->ds->n / 2);
+  if (n < 1) return -1;
   int64_t dim = 1;
   for (int i = 0; i < s->sample_ndim; i++) dim *= s->sample_shape[i];
   float *x = malloc(sizeof(float) * (size_t)(3 * n * dim));
@@ -63,23 +65,21 @@ static int eval_w1(wg_gan_state *s, wg_source *src, int64_t iter, wg_eval_row *r
   wg_rng_seed(&r, s->cfg.seed ^ (0x3141ULL + (uint64_t)iter));
   int rc = wg_gan_sample(&s->models, &r, n, x) != WG_OK;
   if (!rc && src->kind == WG_SOURCE_DATASET) {
-    /* Random samples of the data set, not the training batcher's. */
-    for (int k = 0; k < 2 * n; k++)
-      memcpy(x + (n + k) * dim, src->ds->x + (int64_t)wg_rng_below(&r, (uint64_t)src->ds->n) * dim,
-             sizeof(float) * (size_t)dim);
+    /* 2n distinct samples of the data set (a partial shuffle), not the training batcher's. */
+    int64_t *idx = malloc(sizeof(int64_t) * (size_t)src->ds->n);
+    rc = !idx;
+    for (int64_t k = 0; !rc && k < src->ds->n; k++) idx[k] = k;
+    for (int k = 0; !rc && k < 2 * n; k++) {
+      int64_t j = k + (int64_t)wg_rng_below(&r, (uint64_t)(src->ds->n - k)), t = idx[k];
+      idx[k] = idx[j], idx[j] = t;
+      memcpy(x + (n + k) * dim, src->ds->x + idx[k] * dim, sizeof(float) * (size_t)dim);
+    }
+    free(idx);
   } else if (!rc) {
     rc = wg_source_batch(src, &r, 2 * n, x + n * dim) != WG_OK;
   }
-  wg_emd_result res;
   row->iter = (long)iter;
-  if (!rc && wg_emd_f32(x, n, x + n * dim, n, (int)dim, NULL, NULL, NULL, &res) == WG_OK) {
-    row->w1 = res.distance;
-    wg_emd_result_free(&res);
-  } else rc = 1;
-  if (!rc && wg_emd_f32(x + n * dim, n, x + 2 * n * dim, n, (int)dim, NULL, NULL, NULL, &res) == WG_OK) {
-    row->w1_floor = res.distance;
-    wg_emd_result_free(&res);
-  } else rc = 1;
+  if (!rc) rc = wg_eval_w1(x, x + n * dim, x + 2 * n * dim, n, (int)dim, &row->w1, &row->w1_floor) != WG_OK;
   free(x);
   return rc ? -1 : 0;
 }
