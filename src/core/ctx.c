@@ -19,6 +19,7 @@ void wg_ctx_free(wg_ctx *ctx) {
   if (!ctx) return;
   wg_arena_free(&ctx->arena);
   free(ctx->tape);
+  free(ctx->scratch);
   free(ctx);
 }
 
@@ -38,6 +39,20 @@ size_t wg_ctx_peak_bytes(const wg_ctx *ctx) { return ctx->arena.peak; }
 void *wg_ctx_alloc(wg_ctx *ctx, size_t bytes) {
   void *p = wg_arena_alloc(&ctx->arena, bytes);
   if (!p) wg_set_error(WG_ENOMEM, "out of memory (%zu bytes in the arena)", bytes);
+  return p;
+}
+
+void *wg_ctx_scratch(wg_ctx *ctx, size_t bytes) {
+  if (bytes <= ctx->scratch_bytes) return ctx->scratch;
+  size_t size = (bytes + 63) / 64 * 64;
+  void *p = aligned_alloc(64, size);
+  if (!p) {
+    wg_set_error(WG_ENOMEM, "out of memory (%zu bytes of kernel workspace)", bytes);
+    return NULL;
+  }
+  free(ctx->scratch);
+  ctx->scratch = p;
+  ctx->scratch_bytes = size;
   return p;
 }
 

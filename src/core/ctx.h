@@ -30,7 +30,13 @@ struct wg_ctx {
   wg_node **tape;  /* nodes in creation order */
   int n_tape, cap_tape;
   int grad_pass;   /* stamp for wg_tensor.mark, new for every wg_grad() */
+  void *scratch;   /* kernel workspace, reused by every call (outside the arena) */
+  size_t scratch_bytes;
 };
+
+/* Workspace of at least bytes (64-byte aligned) valid until the next call;
+ * it only grows, so a steady loop allocates it once. NULL (ENOMEM) on failure. */
+void *wg_ctx_scratch(wg_ctx *ctx, size_t bytes);
 
 /* An uninitialised tensor of the given shape in the arena, NULL (ENOMEM) on failure. */
 wg_tensor *wg_new_tensor(wg_ctx *ctx, int ndim, const int *shape);

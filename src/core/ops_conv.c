@@ -40,8 +40,10 @@ static int make_geom(wg_conv_geom *g, int N, int C, int H, int W, int OC, int KH
   return 0;
 }
 
+/* The kernels' workspace: one buffer per context, not the arena (it is dead
+ * as soon as the kernel returns). */
 static float *scratch(wg_ctx *ctx, const wg_conv_geom *g) {
-  return wg_ctx_alloc(ctx, wg_conv2d_scratch_floats(g) * sizeof(float) + 64);
+  return wg_ctx_scratch(ctx, wg_conv2d_scratch_floats(g) * sizeof(float) + 64);
 }
 
 /* y = conv(x, w): dx = bwd_data(g, w), dw = bwd_weight(x, g). */
