@@ -283,7 +283,9 @@ static void init_schemes_follow_their_rules(void) {
     double v = m.critic->params[l->w_off + i];
     lo = fmin(lo, v), hi = fmax(hi, v), sumsq += v * v;
   }
-  CHECK(lo >= -bound && hi <= bound && hi > 0.99 * bound, "conv 2 weights in [%g, %g], bound %g", lo, hi, bound);
+  const double slack = 1e-6 * bound; /* float rounding of the bound itself */
+  CHECK(lo >= -bound - slack && hi <= bound + slack && hi > 0.99 * bound, "conv 2 weights in [%g, %g], bound %g", lo,
+        hi, bound);
   CHECK_CLOSE(sqrt(sumsq / l->n_w), bound / sqrt(3.0), 0, 0.01);
   CHECK(m.critic->params[l->b_off] == 0.0f, "bias not zero");
   wg_models_free(&m);
