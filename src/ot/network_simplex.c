@@ -53,6 +53,7 @@ typedef struct {
    * pricing is off. */
   wg_ot_frows fr;
   float *cf, *xaf, *xbtf, *pif, *fbuf;
+  double cost_err; /* bound on |float cost - cost| over all arcs */
 } tree;
 
 /* x[k] = sqrt(x[k]) for x [len]: explicit SIMD, since without
@@ -272,7 +273,7 @@ static int64_t auction_start(tree *t, double cmax, int32_t *ai, int32_t *aj, dou
   t->art = calloc((size_t)t->N, sizeof *t->art);
   double t0 = omp_get_wtime();
   int64_t bids = sink && price && t->art
-                     ? wg_ot_auction(&t->fr, n, eps0, eps1, 1000 * n, sink, price)
+                     ? wg_ot_auction(&t->fr, n, eps0, eps1, getenv("WG_JAC") ? atoll(getenv("WG_JAC")) : n + 1, 1000 * n, sink, price)
                      : -1;
   if (getenv("WG_DEBUG")) fprintf(stderr, "bids %lld (%.1f n) %.3f s\n", (long long)bids, (double)bids / n, omp_get_wtime() - t0);
   if (bids >= 0) {
@@ -407,7 +408,7 @@ static void fast_free(tree *t) {
 
 /* Float copies of the costs or points for the fast pricing; off (pif NULL)
  * when the memory is not there. */
-static void fast_init(tree *t) {
+static void fast_init(tree *t, double cmax) {
   const wg_ns_problem *pb = t->pb;
   int64_t n = t->n, m = t->m;
   t->pif = malloc((size_t)t->N * sizeof *t->pif);
@@ -425,29 +426,76 @@ static void fast_init(tree *t) {
   if (pb->C) {
 #pragma omp parallel for schedule(static)
     for (int64_t e = 0; e < n * m; e++) t->cf[e] = (float)pb->C[e];
+    /* rounding a cost to float: 2^-24 relative; twice that for slack */
+    t->cost_err = 0x1p-23 * cmax;
   } else {
-    for (int64_t k = 0; k < n * pb->d; k++) t->xaf[k] = (float)pb->xa[k];
-    for (int64_t k = 0; k < m * pb->d; k++) t->xbtf[k] = (float)pb->xbt[k];
+    double X = 0; /* largest coordinate */
+    for (int64_t k = 0; k < n * pb->d; k++) t->xaf[k] = (float)pb->xa[k], X = fmax(X, fabs(pb->xa[k]));
+    for (int64_t k = 0; k < m * pb->d; k++) t->xbtf[k] = (float)pb->xbt[k], X = fmax(X, fabs(pb->xbt[k]));
+    /* d <= 4: the coordinates' rounding moves a cost by at most 2 d X 2^-24
+     * (cityblock; less for the others, times 2 sqrt(cmax) for the square),
+     * the float arithmetic by about (d + 3) 2^-24 cmax, the square root
+     * approximation by 2^-21 of the cost; the bound below is several times
+     * their sum. */
+    t->cost_err = 0x1p-18 * (cmax + 8 * X * (1 + sqrt(cmax)));
   }
   t->fr = (wg_ot_frows){t->cf, t->xaf, t->xbtf, m, pb->d, pb->metric};
   t->pif[t->R] = 0;
 }
 
-/* Every row's most negative reduced cost, in double, rows split over the
- * threads; the rows whose best arc is below -tol become the candidates
- * (ci, cj [n]), in row order, so the result does not depend on the thread
- * count. Returns their number. rowj [n], rowrc [n] are scratch. */
-static int64_t full_pass(tree *t, double tol, int32_t *rowj, double *rowrc, int32_t *ci,
-                         int32_t *cj) {
+/* Row i's most negative reduced cost over the arcs whose float value
+ * c_f(i, j) + pif[n + j] is below th (all others are known to be above
+ * -tol, see full_pass), those priced in double; INFINITY if none. */
+static double screen_row(tree *t, int64_t i, float th, float *v, int32_t *jbest) {
+  double best = INFINITY;
+  const float *g = t->pif + t->n;
+  for (int64_t s = 0; s < t->m; s += CHUNK) {
+    int64_t len = s + CHUNK < t->m ? CHUNK : t->m - s;
+    wg_ot_frow(&t->fr, i, s, len, v);
+#pragma omp simd
+    for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
+    if (!(wg_ot_min_f32(v, len) < th)) continue;
+    for (int64_t k = 0; k < len; k++) {
+      if (!(v[k] < th)) continue;
+      double rc = arc_cost(t->pb, i, s + k) - t->pi[i] + t->pi[t->n + s + k];
+      if (rc < best) best = rc, *jbest = (int32_t)(s + k);
+    }
+  }
+  return best;
+}
+
+/* Every row's most negative reduced cost, rows split over the threads; the
+ * rows whose best arc is below -tol become the candidates (ci, cj [n]), in
+ * row order, so the result does not depend on the thread count. Returns
+ * their number. rowj [n], rowrc [n] are scratch.
+ *
+ * With the float copies at hand a row is screened in float first: the
+ * float value of c(i, j) - pi[i] + pi[n + j] is within E of the exact one
+ * (t->cost_err for the cost, 2^-24 relative for pif and for the float sum,
+ * over |pi| <= P; E is twice their sum), so an arc whose float value is not
+ * below pi[i] - tol + E has a reduced cost >= -tol for certain, and only the
+ * others (the tree arcs and the nearly tight ones) are priced in double. */
+static int64_t full_pass(tree *t, double cmax, double tol, int32_t *rowj, double *rowrc,
+                         int32_t *ci, int32_t *cj) {
   int64_t n = t->n, m = t->m, k = 0;
+  double P = 0;
+  for (int32_t v = 0; v < t->N; v++) P = fmax(P, fabs(t->pi[v]));
+  const double E = 2 * (t->cost_err + 0x1p-22 * (cmax + 3 * P + tol));
 #pragma omp parallel num_threads(t->threads)
   {
-    double *buf = t->buf + (int64_t)omp_get_thread_num() * m;
+    int th = omp_get_thread_num();
+    double *buf = t->buf + (int64_t)th * m;
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < n; i++) {
-      double mn;
-      rowj[i] = (int32_t)row_argmin(row_costs(t->pb, i, 0, m, buf), t->pi + n, 0, m, &mn);
-      rowrc[i] = mn - t->pi[i];
+      if (t->pif) {
+        rowj[i] = 0;
+        rowrc[i] = screen_row(t, i, (float)(t->pi[i] - tol + E), t->fbuf + (int64_t)th * CHUNK,
+                              rowj + i);
+      } else {
+        double mn;
+        rowj[i] = (int32_t)row_argmin(row_costs(t->pb, i, 0, m, buf), t->pi + n, 0, m, &mn);
+        rowrc[i] = mn - t->pi[i];
+      }
     }
   }
   for (int64_t i = 0; i < n; i++)
@@ -521,7 +569,7 @@ wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
    * sixteen costs per instruction) and takes arcs below -margin, far above
    * float rounding; phase 2 prices in double down to -tol. */
   const double margin = 1e-7 * cmax;
-  fast_init(&t);
+  fast_init(&t, cmax);
   int64_t k = t.pif && is_assignment(pb) && !getenv("WG_NOAUC") ? auction_start(&t, cmax, ai, aj, am) : -1;
   if (k < 0) k = greedy_start(&t, ai, aj, am);
   if (getenv("WG_DEBUG")) fprintf(stderr, "start %.3f s\n", omp_get_wtime() - T0);
@@ -583,7 +631,6 @@ wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
     fast_misses = 0;
   }
   if (getenv("WG_DEBUG")) fprintf(stderr, "phase 1 done: %lld pivots %.3f s\n", (long long)iters, omp_get_wtime() - T0);
-  fast_free(&t);
   /* Phase 2, near the optimum, in double: potentials recomputed from the
    * tree (free of the rounding the incremental shifts accumulate), one
    * parallel pass over all arcs, then a pivot on each row's best arc that
@@ -591,7 +638,7 @@ wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
    * pass is the certificate. */
   for (;;) {
     for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
-    int64_t cands = full_pass(&t, tol, rowj, rowrc, ai, aj);
+    int64_t cands = full_pass(&t, cmax, tol, rowj, rowrc, ai, aj);
     if (getenv("WG_DEBUG")) fprintf(stderr, "double pass: %lld pivots %lld cands %.3f s\n", (long long)iters, (long long)cands, omp_get_wtime() - T0);
     if (cands == 0) break;
     for (int64_t q = 0; q < cands; q++) {
