@@ -166,8 +166,9 @@ static void certificate_random(void) {
 }
 
 /* n = m with uniform weights is an assignment problem, solved from the
- * auction's warm start: the certificate on random clouds (every metric,
- * from points on the fly at d = 2 and from a matrix at d = 12), on heavy
+ * auction's warm start when costs come from a matrix (d = 12, or the
+ * user's matrix; d <= 4 from points uses the greedy start): the
+ * certificate on random clouds (every metric, both ways), on heavy
  * duplicates (5 distinct locations per side, or one), and on exact ties
  * (integer grid points: many equal costs). */
 static void certificate_assignment(void) {

@@ -9,7 +9,6 @@
 #include "ot/auction.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 
 #define CHUNK 256
@@ -43,63 +42,28 @@ static int64_t scan(const wg_ot_frows *fr, const float *pf, int64_t i, int64_t n
 }
 
 int64_t wg_ot_auction(const wg_ot_frows *fr, int64_t n, double eps0, double eps_final,
-                      int64_t jacobi_min, int64_t max_bids, int32_t *sink, double *price) {
-  int threads = omp_get_max_threads();
-  float *pf = malloc((size_t)n * sizeof *pf), *v = malloc((size_t)threads * CHUNK * sizeof *v);
-  int32_t *owner = malloc((size_t)n * sizeof *owner), *freel = malloc((size_t)n * sizeof *freel);
-  int32_t *bid_j = malloc((size_t)n * sizeof *bid_j), *win = malloc((size_t)n * sizeof *win);
-  double *bid = malloc((size_t)n * sizeof *bid), *best = malloc((size_t)n * sizeof *best);
+                      int64_t max_bids, int32_t *sink, double *price) {
+  float *pf = malloc((size_t)n * sizeof *pf), *v = malloc(CHUNK * sizeof *v);
+  int32_t *owner = malloc((size_t)n * sizeof *owner), *queue = malloc((size_t)n * sizeof *queue);
   int64_t bids = 0;
-  if (!pf || !v || !owner || !freel || !bid_j || !win || !bid || !best) {
+  if (!pf || !v || !owner || !queue) {
     bids = -1;
     goto done;
   }
-  for (int64_t j = 0; j < n; j++) price[j] = 0, pf[j] = 0, best[j] = -INFINITY;
+  for (int64_t j = 0; j < n; j++) price[j] = 0, pf[j] = 0;
   for (double eps = eps0;; eps = fmax(eps / 6, eps_final)) {
-    int64_t nfree = 0;
+    int64_t top = 0;
     for (int64_t j = 0; j < n; j++) owner[j] = -1;
-    for (int64_t i = n - 1; i >= 0; i--) freel[nfree++] = (int32_t)i;
-    while (nfree > 0) {
-      if (nfree < jacobi_min) {
-        int32_t i = freel[--nfree];
-        float w1, w2;
-        int64_t j = scan(fr, pf, i, n, v, &w1, &w2);
-        price[j] += (n > 1 ? (double)w2 - (double)w1 : 0) + eps;
-        pf[j] = (float)price[j];
-        if (owner[j] >= 0) freel[nfree++] = owner[j];
-        owner[j] = i;
-        bids++;
-      } else {
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
-        for (int64_t q = 0; q < nfree; q++) {
-          float w1, w2;
-          float *vt = v + (int64_t)omp_get_thread_num() * CHUNK;
-          int64_t j = scan(fr, pf, freel[q], n, vt, &w1, &w2);
-          bid_j[q] = (int32_t)j;
-          bid[q] = price[j] + (n > 1 ? (double)w2 - (double)w1 : 0) + eps;
-        }
-        for (int64_t q = 0; q < nfree; q++) {
-          int32_t j = bid_j[q];
-          if (bid[q] > best[j]) best[j] = bid[q], win[j] = freel[q];
-        }
-        /* winners take their sinks; the losers and the outbid stay free */
-        int64_t k = 0;
-        for (int64_t q = 0; q < nfree; q++) {
-          int32_t i = freel[q], j = bid_j[q];
-          if (win[j] == i && best[j] > -INFINITY) {
-            if (owner[j] >= 0) freel[k++] = owner[j];
-            owner[j] = i;
-            price[j] = best[j];
-            pf[j] = (float)price[j];
-            best[j] = -INFINITY;
-          } else {
-            freel[k++] = i;
-          }
-        }
-        bids += nfree;
-        nfree = k;
-      }
-      if (bids > max_bids) {
+    for (int64_t i = n - 1; i >= 0; i--) queue[top++] = (int32_t)i;
+    while (top > 0) {
+      int32_t i = queue[--top];
+      float w1, w2;
+      int64_t j = scan(fr, pf, i, n, v, &w1, &w2);
+      price[j] += (n > 1 ? (double)w2 - (double)w1 : 0) + eps;
+      pf[j] = (float)price[j];
+      if (owner[j] >= 0) queue[top++] = owner[j];
+      owner[j] = i;
+      if (++bids > max_bids) {
         bids = -1;
         goto done;
       }
@@ -108,6 +72,6 @@ int64_t wg_ot_auction(const wg_ot_frows *fr, int64_t n, double eps0, double eps_
   }
   for (int64_t j = 0; j < n; j++) sink[owner[j]] = (int32_t)j;
 done:
-  free(pf), free(v), free(owner), free(freel), free(bid_j), free(win), free(bid), free(best);
+  free(pf), free(v), free(owner), free(queue);
   return bids;
 }

@@ -8,14 +8,10 @@
 /* Costs c(i, j) from fr (n x n). Scales epsilon from eps0 down to
  * eps_final. Fills sink [n] (the sink of each source, a permutation) and
  * price [n] (sink prices: c(i, sink[i]) + price[sink[i]] is within about
- * eps_final of min_j c(i, j) + price[j]). While jacobi_min or more
- * sources are free they bid together (Jacobi): their scans run on all
- * threads against the same prices, then each sink goes to its highest bid;
- * fewer bid one at a time (Gauss-Seidel), each seeing the prices the last
- * one set. That choice depends on the count only, so the result does not
- * depend on the number of threads. Returns the number of bids, or -1 when
- * out of memory or past max_bids (the caller then starts otherwise). */
+ * eps_final of min_j c(i, j) + price[j]). Returns the number of bids, or
+ * -1 when out of memory or past max_bids (the caller then starts
+ * otherwise). */
 int64_t wg_ot_auction(const wg_ot_frows *fr, int64_t n, double eps0, double eps_final,
-                      int64_t jacobi_min, int64_t max_bids, int32_t *sink, double *price);
+                      int64_t max_bids, int32_t *sink, double *price);
 
 #endif
