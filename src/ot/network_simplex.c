@@ -4,8 +4,8 @@
  * Basis: a spanning tree on the n + m nodes plus an artificial root R. Every
  * node may hang from R by an artificial arc oriented node -> R; since R has
  * no outgoing arc and balance 0, those arcs carry no flow in any feasible
- * solution, so they cost 0 and never bias the optimum (no big-M constant to
- * eat the precision of the potentials). A non-tree arc carries no flow, so
+ * solution, so their cost is free to choose (0, or art[v]) and never biases
+ * the optimum (no big-M constant to eat the precision of the potentials). A non-tree arc carries no flow, so
  * only the tree's flows are stored (one per node: the flow on the arc to its
  * parent), O(n + m) memory besides the costs.
  *
