@@ -61,25 +61,44 @@ static void permutations_small(void) {
 }
 
 /* A cloud against itself translated by t: the identity matching costs |t|
- * per pair and no plan does better (W1 >= |mean difference| = |t|). */
-static void translated_cloud(int n, int d) {
+ * per pair and no plan does better (W1 >= |mean difference| = |t|). Far
+ * from the origin y = x + t rounds, so the check is the pair of bounds on
+ * the actual data: |mean(y_i - x_i)| <= W1 <= mean |y_i - x_i| (each
+ * difference is exact there), which agree to ~1e-13. */
+static void translated_cloud(int n, int d, double offset) {
   double *x = malloc(sizeof(double) * n * d), *y = malloc(sizeof(double) * n * d);
-  double *t = malloc(sizeof(double) * d), norm = 0;
-  fill_normal(x, (int64_t)n * d, 0);
+  double *t = malloc(sizeof(double) * d), *mean = calloc((size_t)d, sizeof(double));
+  double norm = 0, lo = 0, hi = 0;
+  fill_normal(x, (int64_t)n * d, offset);
   for (int k = 0; k < d; k++) t[k] = 0.05 * wg_rng_normal(&rng), norm += t[k] * t[k];
   norm = sqrt(norm);
-  for (int i = 0; i < n; i++)
-    for (int k = 0; k < d; k++) y[i * d + k] = x[i * d + k] + t[k];
+  for (int i = 0; i < n; i++) {
+    for (int k = 0; k < d; k++) {
+      y[i * d + k] = x[i * d + k] + t[k];
+      mean[k] += (y[i * d + k] - x[i * d + k]) / n;
+    }
+    hi += dist(x + i * d, y + i * d, d, WG_METRIC_EUCLIDEAN) / n;
+  }
+  for (int k = 0; k < d; k++) lo += mean[k] * mean[k];
+  lo = sqrt(lo);
   wg_emd_result r;
   wg_status st = wg_emd(x, n, y, n, d, NULL, NULL, NULL, &r);
   CHECK(st == WG_OK, "%s", wg_last_error());
-  CHECK_CLOSE(r.distance, norm, 0, 1e-12);
+  if (offset == 0) CHECK_CLOSE(r.distance, norm, 0, 1e-12);
+  CHECK(r.distance >= lo * (1 - 1e-12) && r.distance <= hi * (1 + 1e-12),
+        "W1 = %.17g outside [%.17g, %.17g]", r.distance, lo, hi);
   wg_emd_result_free(&r);
-  free(x), free(y), free(t);
+  free(x), free(y), free(t), free(mean);
 }
 
-static void translated_cloud_d2(void) { translated_cloud(300, 2); }
-static void translated_cloud_d784(void) { translated_cloud(200, 784); }
+static void translated_cloud_d2(void) { translated_cloud(300, 2, 0); }
+static void translated_cloud_d784(void) { translated_cloud(200, 784, 0); }
+/* Far from the origin, where float costs are off by more than the
+ * distances' differences: the float screening must still not miss. */
+static void translated_cloud_far(void) {
+  translated_cloud(300, 2, 1000);
+  translated_cloud(100, 20, 300);
+}
 
 /* Checks a result against its certificate. */
 static void certify(const double *C, const double *a, const double *b, int n, int m,
@@ -143,6 +162,49 @@ static void certificate_random(void) {
       wg_emd_result_free(&r);
       free(x), free(y), free(a), free(b), free(C);
     }
+  }
+}
+
+/* n = m with uniform weights is an assignment problem, solved from the
+ * auction's warm start when costs come from a matrix (d = 12, or the
+ * user's matrix; d <= 4 from points uses the greedy start): the
+ * certificate on random clouds (every metric, both ways), on heavy
+ * duplicates (5 distinct locations per side, or one), and on exact ties
+ * (integer grid points: many equal costs). */
+static void certificate_assignment(void) {
+  const int cases[][3] = {{150, 2, 0}, {90, 12, 0}, {100, 2, 1}, {120, 3, 2}, {2, 2, 0}, {50, 2, 3}};
+  for (int s = 0; s < 6; s++) {
+    int n = cases[s][0], d = cases[s][1], kind = cases[s][2];
+    double *x = malloc(sizeof(double) * n * d), *y = malloc(sizeof(double) * n * d);
+    double *u = malloc(sizeof(double) * n), *C = malloc(sizeof(double) * n * n);
+    fill_normal(x, n * d, 0);
+    fill_normal(y, n * d, 0.7);
+    if (kind == 1)
+      for (int i = 0; i < n; i++)
+        for (int k = 0; k < d; k++) x[i * d + k] = x[(i % 5) * d + k], y[i * d + k] = y[(i % 5) * d + k];
+    if (kind == 2)
+      for (int e = 0; e < n * d; e++) x[e] = floor(3 * x[e]), y[e] = floor(3 * y[e]);
+    if (kind == 3)
+      for (int e = 0; e < n * d; e++) x[e] = x[e % d], y[e] = y[e % d];
+    for (int i = 0; i < n; i++) u[i] = 1.0 / n;
+    for (int metric = 0; metric < 3; metric++) {
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) C[i * n + j] = dist(x + i * d, y + j * d, d, metric);
+      wg_emd_options o = wg_emd_defaults();
+      o.metric = (wg_metric)metric;
+      o.want_plan = o.want_potentials = 1;
+      wg_emd_result r;
+      wg_status st = wg_emd(x, n, y, n, d, NULL, NULL, &o, &r);
+      CHECK(st == WG_OK, "%s", wg_last_error());
+      if (st == WG_OK) certify(C, u, u, n, n, &r);
+      wg_emd_result_free(&r);
+      o.cost = C;
+      st = wg_emd(NULL, n, NULL, n, 0, NULL, NULL, &o, &r);
+      CHECK(st == WG_OK, "%s", wg_last_error());
+      if (st == WG_OK) certify(C, u, u, n, n, &r);
+      wg_emd_result_free(&r);
+    }
+    free(x), free(y), free(u), free(C);
   }
 }
 
@@ -278,7 +340,9 @@ int main(void) {
   RUN(permutations_small);
   RUN(translated_cloud_d2);
   RUN(translated_cloud_d784);
+  RUN(translated_cloud_far);
   RUN(certificate_random);
+  RUN(certificate_assignment);
   RUN(degenerate_inputs);
   RUN(small_weighted);
   RUN(errors);
