@@ -2,7 +2,8 @@
  * the sgemm ceiling: a square 1024^3 sgemm, and one sgemm of the conv's shape over
  * the whole batch ([OC, N*OH*OW] = [OC, K] x [K, N*OH*OW] and its two adjoint
  * shapes) with the im2col left out, i.e. what a conv through plain sgemm cannot beat.
- * Usage: bench_ops [runs]   (medians of `runs` timings, default 25; 1 and 2 threads) */
+ * Usage: bench_ops [runs] [layer]   (medians of `runs` timings, default 25; 1 and 2 threads;
+ *        layer 1-4 times that conv alone) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,7 @@ static double gemm_gflops(wg_rng *r, int m, int n, int k) {
 
 int main(int argc, char **argv) {
   if (argc > 1) runs = atoi(argv[1]) > 0 ? atoi(argv[1]) : runs;
+  const int only = argc > 2 ? atoi(argv[2]) : 0;
   wg_rng r;
   wg_rng_seed(&r, 1);
   struct {
@@ -117,6 +119,7 @@ int main(int argc, char **argv) {
     printf("sgemm 1024^3: %.1f GFLOP/s\n", gemm_gflops(&r, 1024, 1024, 1024));
     printf("%-20s %-10s %9s %9s %9s %6s\n", "layer", "kernel", "ms", "GFLOP/s", "gemm GF/s", "ratio");
     for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
+      if (only > 0 && (size_t)only != l + 1) continue;
       const wg_conv_geom *g = &layers[l].g;
       size_t nx = (size_t)g->N * g->C * g->H * g->W, nw = (size_t)g->OC * g->C * g->KH * g->KW;
       size_t ny = (size_t)g->N * g->OC * g->OH * g->OW;

@@ -15,7 +15,12 @@
  * with OpenBLAS held to one thread meanwhile, so that OpenBLAS's pthread pool
  * never runs beside OpenMP's team: each spin-waits on the cores the other
  * needs (measured 2-3x slower on 2 cores; docs/conv.md). Chunks of a few MiB
- * keep the gemm wide enough and col mostly in cache. */
+ * keep the gemm wide enough and col mostly in cache.
+ *
+ * Small K = C*KH*KW (the first layer: C = 1, 5x5, K = 25) skips sgemm, which
+ * reaches only half its speed at such a short inner dimension: each sample is
+ * unfolded on its own (col[K, P] stays in L1) and register-blocked loops
+ * compute y and col straight from/to NCHW, and dw as dot products over P. */
 #include "core/conv_kernels.h"
 
 #include <cblas.h>
@@ -46,15 +51,29 @@ static int team(void) {
   return t < slots() ? t : slots();
 }
 
+/* K = C*KH*KW up to which the direct loops replace sgemm (docs/conv.md). */
+#ifndef WG_CONV_SMALL_K
+#define WG_CONV_SMALL_K 64
+#endif
+
+static int small_k(const wg_conv_geom *g) { return g->C * g->KH * g->KW <= WG_CONV_SMALL_K; }
+
+/* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16] and
+ * zero-padded copies of ragged column blocks tb[K + OC, 32]. */
+static size_t small_floats(const wg_conv_geom *g) {
+  size_t K = (size_t)g->C * g->KH * g->KW;
+  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 32) : 0;
+}
+
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
- * planes pad[nb*C, Hp, Wp]. */
+ * planes pad[nb*C, Hp, Wp], then the direct loops' part. */
 static size_t slot_floats(const wg_conv_geom *g) {
   if (g->OH <= 0 || g->OW <= 0) return 0;
   size_t nb = (size_t)max_chunk(g), P = (size_t)g->OH * g->OW;
   size_t K = (size_t)g->C * g->KH * g->KW;
   size_t pad = nb * g->C * (size_t)((g->OH - 1) * g->sh + g->KH) * ((g->OW - 1) * g->sw + g->KW);
   return round16(K * nb * P) + round16((size_t)g->OC * nb * P) + round16((size_t)g->OC * K) +
-         round16(pad);
+         round16(pad) + small_floats(g);
 }
 
 size_t wg_conv2d_scratch_floats(const wg_conv_geom *g) { return (size_t)slots() * slot_floats(g); }
@@ -80,9 +99,10 @@ enum { TILE = 512 };
 /* idx[i] = offset in a padded plane of tap (0,0) for output position p0 + i. */
 static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
   const int P = g->OH * g->OW, m = P - p0 < TILE ? P - p0 : TILE, Wp = pad_w(g);
+  int oh = p0 / g->OW, ow = p0 % g->OW;
   for (int i = 0; i < m; i++) {
-    int oh = (p0 + i) / g->OW, ow = (p0 + i) % g->OW;
     idx[i] = oh * g->sh * Wp + ow * g->sw;
+    if (++ow == g->OW) ow = 0, oh++;
   }
   return m;
 }
@@ -178,6 +198,169 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
   }
 }
 
+/* ---- Direct loops for small K ----
+ * GCC's vector extension (not intrinsics: any target, split where 512-bit
+ * registers are missing) holds the accumulators in registers; plain loops
+ * are not register-blocked by -O2, and ISO C mode turns off FMA contraction,
+ * which the pragma below turns back on for these loops only. */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+
+typedef float vf16 __attribute__((vector_size(64)));
+typedef float vf16u __attribute__((vector_size(64), aligned(4), may_alias));
+
+/* c[MR, 16*NV] (row stride ldc) = a(MR x ni) b[ni, 16*NV] (row stride ldb), with
+ * a(r, i) = a[r*am + i*ai]; MR <= 8, NV <= 2: up to 16 accumulators. */
+static inline __attribute__((always_inline)) void bcast_block(int MR, int NV, int ni, const float *a,
+                                                              long am, long ai, const float *b,
+                                                              long ldb, float *c, long ldc) {
+  vf16 acc[8][2];
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; r++)
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++) acc[r][v] = (vf16){0};
+  for (int i = 0; i < ni; i++) {
+    vf16 bv[2];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++) bv[v] = *(const vf16u *)(b + i * ldb + 16 * v);
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; r++) {
+      const float ar = a[r * am + i * ai];
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; v++) acc[r][v] += ar * bv[v];
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; r++)
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++) *(vf16u *)(c + r * ldc + 16 * v) = acc[r][v];
+}
+
+/* bcast_block with MR and NV known at compile time. */
+static void bcast_rows(int MR, int NV, int ni, const float *a, long am, long ai, const float *b,
+                       long ldb, float *c, long ldc) {
+#define WG_BC(mr)                                                          \
+  case mr:                                                                 \
+    if (NV == 1) bcast_block(mr, 1, ni, a, am, ai, b, ldb, c, ldc);         \
+    else bcast_block(mr, 2, ni, a, am, ai, b, ldb, c, ldc);                 \
+    break;
+  switch (MR) {
+    WG_BC(1) WG_BC(2) WG_BC(3) WG_BC(4) WG_BC(5) WG_BC(6) WG_BC(7) WG_BC(8)
+  }
+#undef WG_BC
+}
+
+/* c[M, width] (row stride ldc) = a(M x ni) b[ni, width] (row stride ldb), a(r, i)
+ * = a[r*am + i*ai]. Columns in blocks of 32 (a ragged last one of 16 or 32
+ * through the zero-padded copy tb[ni, 32] and a local c block); rows in
+ * ceil(M/8) blocks of near-equal height. */
+static void small_gemm(int M, int ni, int width, const float *a, long am, long ai, const float *b,
+                       long ldb, float *c, long ldc, float *tb) {
+  const int nrb = (M + 7) / 8;
+  for (int j0 = 0; j0 < width; j0 += 32) {
+    const int m = width - j0 < 32 ? width - j0 : 32, nv = m > 16 ? 2 : 1, full = m == 16 * nv;
+    const float *bp = b + j0;
+    long lb = ldb;
+    if (!full) {
+      for (int i = 0; i < ni; i++) {
+        memcpy(tb + i * 16 * nv, b + i * ldb + j0, sizeof(float) * (size_t)m);
+        memset(tb + i * 16 * nv + m, 0, sizeof(float) * (size_t)(16 * nv - m));
+      }
+      bp = tb, lb = 16 * nv;
+    }
+    for (int rb = 0, r0 = 0; rb < nrb; rb++) {
+      const int mr = (M - r0 + nrb - rb - 1) / (nrb - rb);
+      if (full) {
+        bcast_rows(mr, nv, ni, a + r0 * am, am, ai, bp, lb, c + r0 * ldc + j0, ldc);
+      } else {
+        float ct[8 * 32];
+        bcast_rows(mr, nv, ni, a + r0 * am, am, ai, bp, lb, ct, 32);
+        for (int r = 0; r < mr; r++)
+          memcpy(c + (r0 + r) * ldc + j0, ct + r * 32, sizeof(float) * (size_t)m);
+      }
+      r0 += mr;
+    }
+  }
+}
+
+/* dwv[OR rows of stride K, KR, 16] += lane-wise sums over p of dy[o][p] col[k][p]:
+ * nvec full vectors from dy (row stride ldd) and col (row stride ldc), then,
+ * if tail, one from the zero-padded copies dyt[OR, 16] and colt[KR, 16].
+ * OR <= 4, KR <= 5: 20 accumulators. */
+static inline __attribute__((always_inline)) void dot_block(int OR, int KR, int nvec, int tail,
+                                                            const float *dy, long ldd,
+                                                            const float *col, long ldc,
+                                                            const float *dyt, const float *colt,
+                                                            float *dwv, int K) {
+  vf16 acc[4][5];
+#pragma GCC unroll 4
+  for (int o = 0; o < OR; o++)
+#pragma GCC unroll 5
+    for (int k = 0; k < KR; k++) acc[o][k] = *(const vf16u *)(dwv + ((long)o * K + k) * 16);
+  for (int v = 0; v < nvec + tail; v++) {
+    vf16 d[4], x[5];
+    const float *dp = v < nvec ? dy + 16 * v : dyt, *xp = v < nvec ? col + 16 * v : colt;
+    const long ds = v < nvec ? ldd : 16, xs = v < nvec ? ldc : 16;
+#pragma GCC unroll 4
+    for (int o = 0; o < OR; o++) d[o] = *(const vf16u *)(dp + o * ds);
+#pragma GCC unroll 5
+    for (int k = 0; k < KR; k++) x[k] = *(const vf16u *)(xp + k * xs);
+#pragma GCC unroll 4
+    for (int o = 0; o < OR; o++)
+#pragma GCC unroll 5
+      for (int k = 0; k < KR; k++) acc[o][k] += d[o] * x[k];
+  }
+#pragma GCC unroll 4
+  for (int o = 0; o < OR; o++)
+#pragma GCC unroll 5
+    for (int k = 0; k < KR; k++) *(vf16u *)(dwv + ((long)o * K + k) * 16) = acc[o][k];
+}
+
+/* dot_block with OR and KR known at compile time. */
+static void dot_rows(int OR, int KR, int nvec, int tail, const float *dy, long ldd,
+                     const float *col, long ldc, const float *dyt, const float *colt, float *dwv,
+                     int K) {
+#define WG_DB(kr)                                                                     \
+  case kr:                                                                            \
+    switch (OR) {                                                                     \
+      case 1: dot_block(1, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K); break; \
+      case 2: dot_block(2, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K); break; \
+      case 3: dot_block(3, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K); break; \
+      default: dot_block(4, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K);       \
+    }                                                                                 \
+    break;
+  switch (KR) {
+    WG_DB(1) WG_DB(2) WG_DB(3) WG_DB(4) WG_DB(5)
+  }
+#undef WG_DB
+}
+
+/* dwv[OC*K, 16] += lane-wise partial sums of dy[OC, P] col[K, P]^T (one sample).
+ * tb holds the ragged last 16 columns: dyt[OC, 16], colt[K, 16]. */
+static void small_dw(int OC, int K, int P, const float *dy, const float *col, float *dwv,
+                     float *tb) {
+  const int nvec = P / 16, r = P % 16, tail = r > 0;
+  float *dyt = tb, *colt = tb + (long)OC * 16;
+  /* a few floats per row: plain loops, cheaper than memcpy calls */
+  for (int o = 0; tail && o < OC; o++)
+    for (int j = 0; j < 16; j++) dyt[o * 16 + j] = j < r ? dy[(long)o * P + 16 * nvec + j] : 0;
+  for (int k = 0; tail && k < K; k++)
+    for (int j = 0; j < 16; j++) colt[k * 16 + j] = j < r ? col[(long)k * P + 16 * nvec + j] : 0;
+  const int nob = (OC + 3) / 4, nkb = (K + 4) / 5;
+  for (int ob = 0, o0 = 0; ob < nob; ob++) {
+    const int orr = (OC - o0 + nob - ob - 1) / (nob - ob);
+    for (int kb = 0, k0 = 0; kb < nkb; kb++) {
+      const int kr = (K - k0 + nkb - kb - 1) / (nkb - kb);
+      dot_rows(orr, kr, nvec, tail, dy + (long)o0 * P, P, col + (long)k0 * P, P, dyt + o0 * 16,
+               colt + k0 * 16, dwv + ((long)o0 * K + k0) * 16, K);
+      k0 += kr;
+    }
+    o0 += orr;
+  }
+}
+
+#pragma GCC pop_options
+
 enum { FWD, BWD_DATA, BWD_WEIGHT };
 
 /* The three kernels share one driver: chunks of samples spread over the team. */
@@ -189,6 +372,7 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   const size_t dwoff = ycol + round16((size_t)g->OC * max_chunk(g) * P);
   const size_t padoff = dwoff + round16((size_t)g->OC * K);
   const long xs = (long)g->C * g->H * g->W, ys = (long)g->OC * P;
+  const int small = small_k(g);
   if (P <= 0 || g->N <= 0) {  /* an empty output: nothing reads x */
     if (kind == BWD_DATA) memset(out, 0, sizeof(float) * (size_t)g->N * xs);
     if (kind == BWD_WEIGHT) memset(out, 0, sizeof(float) * (size_t)g->OC * K);
@@ -201,10 +385,31 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
     float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
     float *dwp = col + dwoff, *pad = col + padoff;
     if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
-#pragma omp for schedule(dynamic, 1)
+    float *dwv = col + slot - small_floats(g), *tb = dwv + round16((size_t)g->OC * K * 16);
+    if (small && kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
+#pragma omp for schedule(dynamic, 1) nowait
     for (int ch = 0; ch < chunks; ch++) {
       int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
-      if (kind == FWD) {
+      if (small) {
+        /* one sample at a time: col[K, P] and the ragged blocks stay in L1 */
+        for (int n = n0; n < n0 + nb; n++) {
+          if (kind != BWD_DATA) {
+            pad_planes(g, 1, x + n * xs, pad);
+            im2col(g, 1, pad, col);
+          }
+          if (kind == FWD) {
+            /* y[n][OC, P] = w[OC, K] col[K, P] */
+            small_gemm(g->OC, K, P, w, K, 1, col, P, out + n * ys, P, tb);
+          } else if (kind == BWD_DATA) {
+            /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
+            small_gemm(K, g->OC, P, w, 1, K, dy + n * ys, P, col, P, tb);
+            col2im(g, 1, col, pad);
+            unpad_planes(g, 1, pad, out + n * xs);
+          } else {
+            small_dw(g->OC, K, P, dy + n * ys, col, dwv, tb);
+          }
+        }
+      } else if (kind == FWD) {
         pad_planes(g, nb, x + n0 * xs, pad);
         im2col(g, nb, pad, col);
         /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
@@ -227,8 +432,17 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
                     col, nb * P, 1.0f, dwp, K);
       }
     }
+    if (small && kind == BWD_WEIGHT) {
+      /* this thread's partial dw: the sums over the 16 lanes */
+      for (long i = 0; i < (long)g->OC * K; i++) {
+        float s = 0;
+        for (int l = 0; l < 16; l++) s += dwv[i * 16 + l];
+        dwp[i] = s;
+      }
+    }
+#pragma omp barrier
     if (kind == BWD_WEIGHT) {
-      /* dw = sum of the partials; the implicit barrier above made them final */
+      /* dw = sum of the partials, final after the barrier */
       const int nt = omp_get_num_threads();
       const long n = (long)g->OC * K;
 #pragma omp for schedule(static)
