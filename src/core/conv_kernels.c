@@ -59,10 +59,10 @@ static int team(void) {
 static int small_k(const wg_conv_geom *g) { return g->C * g->KH * g->KW <= WG_CONV_SMALL_K; }
 
 /* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16] and
- * zero-padded copies of ragged column blocks tb[K + OC, 32]. */
+ * zero-padded copies of ragged column blocks tb[K + OC, 16]. */
 static size_t small_floats(const wg_conv_geom *g) {
   size_t K = (size_t)g->C * g->KH * g->KW;
-  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 32) : 0;
+  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) : 0;
 }
 
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
@@ -198,6 +198,30 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
   }
 }
 
+/* The unfolded rows of one sample for the direct loops. With stride sh, taps
+ * (c, kh, kw) and (c, kh + sh, kw) read the same gather shifted by one output
+ * row, so one block e[OH + (KH-1-a)/sh, OW] per (c, a = kh % sh, kw) serves
+ * them all: row k of col(K x P) is at e + coff[k] (2.3x fewer loads than
+ * im2col for 5x5 stride 2). e fits in col[K, P]: (KH - a)(OH - 1) >= 0. */
+static void shared_col(const wg_conv_geom *g, const float *pad, float *e, long *coff) {
+  const int Wp = pad_w(g), OW = g->OW, A = g->sh < g->KH ? g->sh : g->KH;
+  const long plane = (long)pad_h(g) * Wp;
+  long off = 0;
+  for (int c = 0; c < g->C; c++)
+    for (int a = 0; a < A; a++) {
+      const int rows = g->OH + (g->KH - 1 - a) / g->sh;
+      for (int kw = 0; kw < g->KW; kw++) {
+        const float *s = pad + c * plane + a * Wp + kw;
+        float *d = e + off;
+        for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
+          for (int ow = 0; ow < OW; ow++) d[ow] = s[ow * g->sw];
+        for (int kh = a; kh < g->KH; kh += g->sh)
+          coff[(c * g->KH + kh) * g->KW + kw] = off + (long)(kh / g->sh) * OW;
+        off += (long)rows * OW;
+      }
+    }
+}
+
 /* ---- Direct loops for small K ----
  * GCC's vector extension (not intrinsics: any target, split where 512-bit
  * registers are missing) holds the accumulators in registers; plain loops
@@ -208,21 +232,26 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
 
 typedef float vf16 __attribute__((vector_size(64)));
 typedef float vf16u __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int vi16 __attribute__((vector_size(64)));
 
-/* c[MR, 16*NV] (row stride ldc) = a(MR x ni) b[ni, 16*NV] (row stride ldb), with
- * a(r, i) = a[r*am + i*ai]; MR <= 8, NV <= 2: up to 16 accumulators. */
-static inline __attribute__((always_inline)) void bcast_block(int MR, int NV, int ni, const float *a,
-                                                              long am, long ai, const float *b,
-                                                              long ldb, float *c, long ldc) {
+/* c[MR, 16*NV] (row stride ldc) = a(MR x ni) b(ni x 16*NV), with a(r, i) =
+ * a[r*am + i*ai] and row i of b at b + i*ldb, or at b + boff[i] when TAB.
+ * MR <= 8, NV <= 2: up to 16 accumulators. */
+static inline __attribute__((always_inline)) void bcast_block(int MR, int NV, int TAB, int ni,
+                                                              const float *a, long am, long ai,
+                                                              const float *b, long ldb,
+                                                              const long *boff, float *c,
+                                                              long ldc) {
   vf16 acc[8][2];
 #pragma GCC unroll 8
   for (int r = 0; r < MR; r++)
 #pragma GCC unroll 2
     for (int v = 0; v < NV; v++) acc[r][v] = (vf16){0};
   for (int i = 0; i < ni; i++) {
+    const float *bi = TAB ? b + boff[i] : b + i * ldb;
     vf16 bv[2];
 #pragma GCC unroll 2
-    for (int v = 0; v < NV; v++) bv[v] = *(const vf16u *)(b + i * ldb + 16 * v);
+    for (int v = 0; v < NV; v++) bv[v] = *(const vf16u *)(bi + 16 * v);
 #pragma GCC unroll 8
     for (int r = 0; r < MR; r++) {
       const float ar = a[r * am + i * ai];
@@ -236,13 +265,15 @@ static inline __attribute__((always_inline)) void bcast_block(int MR, int NV, in
     for (int v = 0; v < NV; v++) *(vf16u *)(c + r * ldc + 16 * v) = acc[r][v];
 }
 
-/* bcast_block with MR and NV known at compile time. */
+/* bcast_block with MR, NV and TAB (boff != NULL) known at compile time. */
 static void bcast_rows(int MR, int NV, int ni, const float *a, long am, long ai, const float *b,
-                       long ldb, float *c, long ldc) {
-#define WG_BC(mr)                                                          \
-  case mr:                                                                 \
-    if (NV == 1) bcast_block(mr, 1, ni, a, am, ai, b, ldb, c, ldc);         \
-    else bcast_block(mr, 2, ni, a, am, ai, b, ldb, c, ldc);                 \
+                       long ldb, const long *boff, float *c, long ldc) {
+#define WG_BC(mr)                                                                   \
+  case mr:                                                                          \
+    if (boff && NV == 1) bcast_block(mr, 1, 1, ni, a, am, ai, b, ldb, boff, c, ldc);  \
+    else if (boff) bcast_block(mr, 2, 1, ni, a, am, ai, b, ldb, boff, c, ldc);        \
+    else if (NV == 1) bcast_block(mr, 1, 0, ni, a, am, ai, b, ldb, boff, c, ldc);     \
+    else bcast_block(mr, 2, 0, ni, a, am, ai, b, ldb, boff, c, ldc);                  \
     break;
   switch (MR) {
     WG_BC(1) WG_BC(2) WG_BC(3) WG_BC(4) WG_BC(5) WG_BC(6) WG_BC(7) WG_BC(8)
@@ -250,66 +281,78 @@ static void bcast_rows(int MR, int NV, int ni, const float *a, long am, long ai,
 #undef WG_BC
 }
 
-/* c[M, width] (row stride ldc) = a(M x ni) b[ni, width] (row stride ldb), a(r, i)
- * = a[r*am + i*ai]. Columns in blocks of 32 (a ragged last one of 16 or 32
- * through the zero-padded copy tb[ni, 32] and a local c block); rows in
- * ceil(M/8) blocks of near-equal height. */
+/* c[M, width] (row stride ldc) = a(M x ni) b(ni x width), a(r, i) = a[r*am +
+ * i*ai], row i of b at b + i*ldb or, given boff, at b + boff[i]. Columns in
+ * blocks of 32; a ragged last block is computed as the 16 or 32 columns ending
+ * at `width` (the overlap is recomputed by the same operations, so rewritten
+ * with the same values; 16 < width < 32 takes two blocks of 16), or, when width < 16, through the zero-padded copy
+ * tb[ni, 16] and a local c block. Rows in ceil(M/8) blocks of near-equal height. */
 static void small_gemm(int M, int ni, int width, const float *a, long am, long ai, const float *b,
-                       long ldb, float *c, long ldc, float *tb) {
+                       long ldb, const long *boff, float *c, long ldc, float *tb) {
   const int nrb = (M + 7) / 8;
-  for (int j0 = 0; j0 < width; j0 += 32) {
-    const int m = width - j0 < 32 ? width - j0 : 32, nv = m > 16 ? 2 : 1, full = m == 16 * nv;
-    const float *bp = b + j0;
-    long lb = ldb;
-    if (!full) {
-      for (int i = 0; i < ni; i++) {
-        memcpy(tb + i * 16 * nv, b + i * ldb + j0, sizeof(float) * (size_t)m);
-        memset(tb + i * 16 * nv + m, 0, sizeof(float) * (size_t)(16 * nv - m));
-      }
-      bp = tb, lb = 16 * nv;
+  if (width < 16) {
+    float ct[8 * 16];
+    for (int i = 0; i < ni; i++) {
+      const float *bi = boff ? b + boff[i] : b + i * ldb;
+      for (int j = 0; j < 16; j++) tb[i * 16 + j] = j < width ? bi[j] : 0;
     }
     for (int rb = 0, r0 = 0; rb < nrb; rb++) {
       const int mr = (M - r0 + nrb - rb - 1) / (nrb - rb);
-      if (full) {
-        bcast_rows(mr, nv, ni, a + r0 * am, am, ai, bp, lb, c + r0 * ldc + j0, ldc);
-      } else {
-        float ct[8 * 32];
-        bcast_rows(mr, nv, ni, a + r0 * am, am, ai, bp, lb, ct, 32);
-        for (int r = 0; r < mr; r++)
-          memcpy(c + (r0 + r) * ldc + j0, ct + r * 32, sizeof(float) * (size_t)m);
-      }
+      bcast_rows(mr, 1, ni, a + r0 * am, am, ai, tb, 16, NULL, ct, 16);
+      for (int r = 0; r < mr; r++)
+        for (int j = 0; j < width; j++) c[(r0 + r) * ldc + j] = ct[r * 16 + j];
+      r0 += mr;
+    }
+    return;
+  }
+  for (int j0 = 0, js, nv; j0 < width; j0 = js + 16 * nv) {
+    const int m = width - j0 < 32 ? width - j0 : 32;
+    nv = m > 16 && (m == 32 || width >= 32) ? 2 : 1;
+    js = m == 16 * nv || (m > 16 && nv == 1) ? j0 : width - 16 * nv;
+    for (int rb = 0, r0 = 0; rb < nrb; rb++) {
+      const int mr = (M - r0 + nrb - rb - 1) / (nrb - rb);
+      bcast_rows(mr, nv, ni, a + r0 * am, am, ai, b + js, ldb, boff, c + r0 * ldc + js, ldc);
       r0 += mr;
     }
   }
 }
 
+/* acc[o][k] += (dy row o & keep) * col row k, one vector each: dy rows at
+ * dy + o*ds, col rows at col + coff[k]. */
+static inline __attribute__((always_inline)) void dot_step(int OR, int KR, vf16 acc[4][5],
+                                                           const float *dy, long ds,
+                                                           const float *col, const long *coff,
+                                                           const vi16 *keep) {
+  vf16 d[4], x[5];
+#pragma GCC unroll 4
+  for (int o = 0; o < OR; o++) d[o] = (vf16)((vi16) * (const vf16u *)(dy + o * ds) & *keep);
+#pragma GCC unroll 5
+  for (int k = 0; k < KR; k++) x[k] = *(const vf16u *)(col + coff[k]);
+#pragma GCC unroll 4
+  for (int o = 0; o < OR; o++)
+#pragma GCC unroll 5
+    for (int k = 0; k < KR; k++) acc[o][k] += d[o] * x[k];
+}
+
 /* dwv[OR rows of stride K, KR, 16] += lane-wise sums over p of dy[o][p] col[k][p]:
- * nvec full vectors from dy (row stride ldd) and col (row stride ldc), then,
- * if tail, one from the zero-padded copies dyt[OR, 16] and colt[KR, 16].
+ * nvec full vectors (dy rows at dy + o*ldd, col rows at col + coff[k]), then,
+ * if tail, one more from dyt (row stride ts) and colt + tcoff[k] whose dy lanes
+ * are masked by keep (the ragged row ends, or their zero-padded copies).
  * OR <= 4, KR <= 5: 20 accumulators. */
 static inline __attribute__((always_inline)) void dot_block(int OR, int KR, int nvec, int tail,
                                                             const float *dy, long ldd,
-                                                            const float *col, long ldc,
-                                                            const float *dyt, const float *colt,
-                                                            float *dwv, int K) {
+                                                            const float *col, const long *coff,
+                                                            const float *dyt, long ts,
+                                                            const float *colt, const long *tcoff,
+                                                            const vi16 *keep, float *dwv, int K) {
   vf16 acc[4][5];
 #pragma GCC unroll 4
   for (int o = 0; o < OR; o++)
 #pragma GCC unroll 5
     for (int k = 0; k < KR; k++) acc[o][k] = *(const vf16u *)(dwv + ((long)o * K + k) * 16);
-  for (int v = 0; v < nvec + tail; v++) {
-    vf16 d[4], x[5];
-    const float *dp = v < nvec ? dy + 16 * v : dyt, *xp = v < nvec ? col + 16 * v : colt;
-    const long ds = v < nvec ? ldd : 16, xs = v < nvec ? ldc : 16;
-#pragma GCC unroll 4
-    for (int o = 0; o < OR; o++) d[o] = *(const vf16u *)(dp + o * ds);
-#pragma GCC unroll 5
-    for (int k = 0; k < KR; k++) x[k] = *(const vf16u *)(xp + k * xs);
-#pragma GCC unroll 4
-    for (int o = 0; o < OR; o++)
-#pragma GCC unroll 5
-      for (int k = 0; k < KR; k++) acc[o][k] += d[o] * x[k];
-  }
+  const vi16 all = (vi16){0} - 1;
+  for (int v = 0; v < nvec; v++) dot_step(OR, KR, acc, dy + 16 * v, ldd, col + 16 * v, coff, &all);
+  if (tail) dot_step(OR, KR, acc, dyt, ts, colt, tcoff, keep);
 #pragma GCC unroll 4
   for (int o = 0; o < OR; o++)
 #pragma GCC unroll 5
@@ -318,16 +361,23 @@ static inline __attribute__((always_inline)) void dot_block(int OR, int KR, int 
 
 /* dot_block with OR and KR known at compile time. */
 static void dot_rows(int OR, int KR, int nvec, int tail, const float *dy, long ldd,
-                     const float *col, long ldc, const float *dyt, const float *colt, float *dwv,
-                     int K) {
-#define WG_DB(kr)                                                                     \
-  case kr:                                                                            \
-    switch (OR) {                                                                     \
-      case 1: dot_block(1, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K); break; \
-      case 2: dot_block(2, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K); break; \
-      case 3: dot_block(3, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K); break; \
-      default: dot_block(4, kr, nvec, tail, dy, ldd, col, ldc, dyt, colt, dwv, K);       \
-    }                                                                                 \
+                     const float *col, const long *coff, const float *dyt, long ts,
+                     const float *colt, const long *tcoff, const vi16 *keep, float *dwv, int K) {
+#define WG_DB(kr)                                                                        \
+  case kr:                                                                               \
+    switch (OR) {                                                                        \
+      case 1:                                                                            \
+        dot_block(1, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
+        break;                                                                           \
+      case 2:                                                                            \
+        dot_block(2, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
+        break;                                                                           \
+      case 3:                                                                            \
+        dot_block(3, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
+        break;                                                                           \
+      default:                                                                           \
+        dot_block(4, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
+    }                                                                                    \
     break;
   switch (KR) {
     WG_DB(1) WG_DB(2) WG_DB(3) WG_DB(4) WG_DB(5)
@@ -335,24 +385,36 @@ static void dot_rows(int OR, int KR, int nvec, int tail, const float *dy, long l
 #undef WG_DB
 }
 
-/* dwv[OC*K, 16] += lane-wise partial sums of dy[OC, P] col[K, P]^T (one sample).
- * tb holds the ragged last 16 columns: dyt[OC, 16], colt[K, 16]. */
-static void small_dw(int OC, int K, int P, const float *dy, const float *col, float *dwv,
-                     float *tb) {
+/* dwv[OC*K, 16] += lane-wise partial sums of dy[OC, P] col(K x P)^T (one
+ * sample; col row k at col + coff[k]). The ragged last r = P % 16 columns: the
+ * 16 ending at P with the first 16 - r dy lanes masked off, or, when P < 16,
+ * zero-padded copies dy[OC, 16] and col[K, 16] in tb. */
+static void small_dw(int OC, int K, int P, const float *dy, const float *col, const long *coff,
+                     float *dwv, float *tb) {
   const int nvec = P / 16, r = P % 16, tail = r > 0;
-  float *dyt = tb, *colt = tb + (long)OC * 16;
-  /* a few floats per row: plain loops, cheaper than memcpy calls */
-  for (int o = 0; tail && o < OC; o++)
-    for (int j = 0; j < 16; j++) dyt[o * 16 + j] = j < r ? dy[(long)o * P + 16 * nvec + j] : 0;
-  for (int k = 0; tail && k < K; k++)
-    for (int j = 0; j < 16; j++) colt[k * 16 + j] = j < r ? col[(long)k * P + 16 * nvec + j] : 0;
+  const float *dyt = dy + P - 16, *colt = col + P - 16;
+  const long *tcoff = coff;
+  long ts = P, ccoff[WG_CONV_SMALL_K];
+  vi16 keep;
+  for (int j = 0; j < 16; j++) keep[j] = j >= 16 - r ? -1 : 0;
+  if (tail && nvec == 0) {
+    float *dc = tb, *cc = tb + (long)OC * 16;
+    for (int o = 0; o < OC; o++)
+      for (int j = 0; j < 16; j++) dc[o * 16 + j] = j < r ? dy[(long)o * P + j] : 0;
+    for (int k = 0; k < K; k++) {
+      for (int j = 0; j < 16; j++) cc[k * 16 + j] = j < r ? col[coff[k] + j] : 0;
+      ccoff[k] = k * 16;
+    }
+    dyt = dc, colt = cc, tcoff = ccoff, ts = 16;
+    keep = (vi16){0} - 1;
+  }
   const int nob = (OC + 3) / 4, nkb = (K + 4) / 5;
   for (int ob = 0, o0 = 0; ob < nob; ob++) {
     const int orr = (OC - o0 + nob - ob - 1) / (nob - ob);
     for (int kb = 0, k0 = 0; kb < nkb; kb++) {
       const int kr = (K - k0 + nkb - kb - 1) / (nkb - kb);
-      dot_rows(orr, kr, nvec, tail, dy + (long)o0 * P, P, col + (long)k0 * P, P, dyt + o0 * 16,
-               colt + k0 * 16, dwv + ((long)o0 * K + k0) * 16, K);
+      dot_rows(orr, kr, nvec, tail, dy + (long)o0 * P, P, col, coff + k0, dyt + o0 * ts, ts,
+               colt, tcoff + k0, &keep, dwv + ((long)o0 * K + k0) * 16, K);
       k0 += kr;
     }
     o0 += orr;
@@ -386,6 +448,7 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
     float *dwp = col + dwoff, *pad = col + padoff;
     if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
     float *dwv = col + slot - small_floats(g), *tb = dwv + round16((size_t)g->OC * K * 16);
+    long coff[WG_CONV_SMALL_K];
     if (small && kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
 #pragma omp for schedule(dynamic, 1) nowait
     for (int ch = 0; ch < chunks; ch++) {
@@ -395,18 +458,18 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
         for (int n = n0; n < n0 + nb; n++) {
           if (kind != BWD_DATA) {
             pad_planes(g, 1, x + n * xs, pad);
-            im2col(g, 1, pad, col);
+            shared_col(g, pad, col, coff);
           }
           if (kind == FWD) {
-            /* y[n][OC, P] = w[OC, K] col[K, P] */
-            small_gemm(g->OC, K, P, w, K, 1, col, P, out + n * ys, P, tb);
+            /* y[n][OC, P] = w[OC, K] col(K x P) */
+            small_gemm(g->OC, K, P, w, K, 1, col, 0, coff, out + n * ys, P, tb);
           } else if (kind == BWD_DATA) {
             /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
-            small_gemm(K, g->OC, P, w, 1, K, dy + n * ys, P, col, P, tb);
+            small_gemm(K, g->OC, P, w, 1, K, dy + n * ys, P, NULL, col, P, tb);
             col2im(g, 1, col, pad);
             unpad_planes(g, 1, pad, out + n * xs);
           } else {
-            small_dw(g->OC, K, P, dy + n * ys, col, dwv, tb);
+            small_dw(g->OC, K, P, dy + n * ys, col, coff, dwv, tb);
           }
         }
       } else if (kind == FWD) {
