@@ -58,11 +58,13 @@ static int team(void) {
 
 static int small_k(const wg_conv_geom *g) { return g->C * g->KH * g->KW <= WG_CONV_SMALL_K; }
 
-/* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16] and
- * zero-padded copies of ragged column blocks tb[K + OC, 16]. */
+/* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16],
+ * zero-padded copies of ragged column blocks tb[K + OC, 16], and the shared
+ * rows eb[K, P] of bwd_data (shared_col). */
 static size_t small_floats(const wg_conv_geom *g) {
-  size_t K = (size_t)g->C * g->KH * g->KW;
-  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) : 0;
+  size_t K = (size_t)g->C * g->KH * g->KW, P = (size_t)g->OH * g->OW;
+  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) + round16(K * P)
+                    : 0;
 }
 
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
@@ -202,7 +204,8 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
  * (c, kh, kw) and (c, kh + sh, kw) read the same gather shifted by one output
  * row, so one block e[OH + (KH-1-a)/sh, OW] per (c, a = kh % sh, kw) serves
  * them all: row k of col(K x P) is at e + coff[k] (2.3x fewer loads than
- * im2col for 5x5 stride 2). e fits in col[K, P]: (KH - a)(OH - 1) >= 0. */
+ * im2col for 5x5 stride 2). e fits in col[K, P]: (KH - a)(OH - 1) >= 0.
+ * Without pad, only coff is filled. */
 static void shared_col(const wg_conv_geom *g, const float *pad, float *e, long *coff) {
   const int Wp = pad_w(g), OW = g->OW, A = g->sh < g->KH ? g->sh : g->KH;
   const long plane = (long)pad_h(g) * Wp;
@@ -211,10 +214,12 @@ static void shared_col(const wg_conv_geom *g, const float *pad, float *e, long *
     for (int a = 0; a < A; a++) {
       const int rows = g->OH + (g->KH - 1 - a) / g->sh;
       for (int kw = 0; kw < g->KW; kw++) {
-        const float *s = pad + c * plane + a * Wp + kw;
-        float *d = e + off;
-        for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
-          for (int ow = 0; ow < OW; ow++) d[ow] = s[ow * g->sw];
+        if (pad) {
+          const float *s = pad + c * plane + a * Wp + kw;
+          float *d = e + off;
+          for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
+            for (int ow = 0; ow < OW; ow++) d[ow] = s[ow * g->sw];
+        }
         for (int kh = a; kh < g->KH; kh += g->sh)
           coff[(c * g->KH + kh) * g->KW + kw] = off + (long)(kh / g->sh) * OW;
         off += (long)rows * OW;
@@ -421,6 +426,39 @@ static void small_dw(int OC, int K, int P, const float *dy, const float *col, co
   }
 }
 
+/* Adjoint of shared_col: pad[C, Hp, Wp] = col[K, P] folded back. Rows sharing
+ * a block are summed into e first (vectors of 16), so that only the blocks,
+ * 2.3x fewer values than col for 5x5 stride 2, are scattered into the planes. */
+static void shared_col_adjoint(const wg_conv_geom *g, const float *col, float *e,
+                               const long *coff, float *pad) {
+  const int Wp = pad_w(g), OW = g->OW, P = g->OH * OW, A = g->sh < g->KH ? g->sh : g->KH;
+  const int K = g->C * g->KH * g->KW;
+  const long plane = (long)pad_h(g) * Wp;
+  long size = 0;
+  for (int a = 0; a < A; a++) size += (long)(g->OH + (g->KH - 1 - a) / g->sh) * OW;
+  memset(e, 0, sizeof(float) * (size_t)(size * g->C * g->KW));
+  for (int k = 0; k < K; k++) {
+    const float *s = col + (long)k * P;
+    float *d = e + coff[k];
+    int p = 0;
+    for (; p + 16 <= P; p += 16) *(vf16u *)(d + p) += *(const vf16u *)(s + p);
+    for (; p < P; p++) d[p] += s[p];
+  }
+  memset(pad, 0, sizeof(float) * (size_t)(g->C * plane));
+  long off = 0;
+  for (int c = 0; c < g->C; c++)
+    for (int a = 0; a < A; a++) {
+      const int rows = g->OH + (g->KH - 1 - a) / g->sh;
+      for (int kw = 0; kw < g->KW; kw++) {
+        float *d = pad + c * plane + a * Wp + kw;
+        const float *s = e + off;
+        for (int r = 0; r < rows; r++, s += OW, d += (long)g->sh * Wp)
+          for (int ow = 0; ow < OW; ow++) d[ow * g->sw] += s[ow];
+        off += (long)rows * OW;
+      }
+    }
+}
+
 #pragma GCC pop_options
 
 enum { FWD, BWD_DATA, BWD_WEIGHT };
@@ -448,13 +486,15 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
     float *dwp = col + dwoff, *pad = col + padoff;
     if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
     float *dwv = col + slot - small_floats(g), *tb = dwv + round16((size_t)g->OC * K * 16);
+    float *eb = tb + round16(((size_t)K + g->OC) * 16);
     long coff[WG_CONV_SMALL_K];
+    if (small) shared_col(g, NULL, NULL, coff);
     if (small && kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
 #pragma omp for schedule(dynamic, 1) nowait
     for (int ch = 0; ch < chunks; ch++) {
       int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
       if (small) {
-        /* one sample at a time: col[K, P] and the ragged blocks stay in L1 */
+        /* one sample at a time: its col and the ragged blocks stay in L1 */
         for (int n = n0; n < n0 + nb; n++) {
           if (kind != BWD_DATA) {
             pad_planes(g, 1, x + n * xs, pad);
@@ -466,7 +506,7 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
           } else if (kind == BWD_DATA) {
             /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
             small_gemm(K, g->OC, P, w, 1, K, dy + n * ys, P, NULL, col, P, tb);
-            col2im(g, 1, col, pad);
+            shared_col_adjoint(g, col, eb, coff, pad);
             unpad_planes(g, 1, pad, out + n * xs);
           } else {
             small_dw(g->OC, K, P, dy + n * ys, col, coff, dwv, tb);
