@@ -290,8 +290,9 @@ static void bcast_rows(int MR, int NV, int ni, const float *a, long am, long ai,
  * i*ai], row i of b at b + i*ldb or, given boff, at b + boff[i]. Columns in
  * blocks of 32; a ragged last block is computed as the 16 or 32 columns ending
  * at `width` (the overlap is recomputed by the same operations, so rewritten
- * with the same values; 16 < width < 32 takes two blocks of 16), or, when width < 16, through the zero-padded copy
- * tb[ni, 16] and a local c block. Rows in ceil(M/8) blocks of near-equal height. */
+ * with the same values; 16 < width < 32 takes two blocks of 16), or, when
+ * width < 16, through the zero-padded copy tb[ni, 16] and a local c block.
+ * Rows in ceil(M/8) blocks of near-equal height. */
 static void small_gemm(int M, int ni, int width, const float *a, long am, long ai, const float *b,
                        long ldb, const long *boff, float *c, long ldc, float *tb) {
   const int nrb = (M + 7) / 8;
@@ -485,11 +486,14 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
     float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
     float *dwp = col + dwoff, *pad = col + padoff;
     if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
-    float *dwv = col + slot - small_floats(g), *tb = dwv + round16((size_t)g->OC * K * 16);
-    float *eb = tb + round16(((size_t)K + g->OC) * 16);
+    float *dwv = NULL, *tb = NULL, *eb = NULL;
     long coff[WG_CONV_SMALL_K];
-    if (small) shared_col(g, NULL, NULL, coff);
-    if (small && kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
+    if (small) {
+      dwv = col + slot - small_floats(g), tb = dwv + round16((size_t)g->OC * K * 16);
+      eb = tb + round16(((size_t)K + g->OC) * 16);
+      shared_col(g, NULL, NULL, coff);
+      if (kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
+    }
 #pragma omp for schedule(dynamic, 1) nowait
     for (int ch = 0; ch < chunks; ch++) {
       int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
