@@ -154,7 +154,8 @@ static void random_geometries(void) {
 
 /* The direct loops for K = C*KH*KW <= 64: the first layer itself (OC = 64 in
  * 8-row blocks, K = 25 in 5-wide dot blocks, P = 196 ragged), K at and just
- * above the threshold, and widths around the 16/32-column blocks. */
+ * above the threshold, widths around the 16/32-column blocks, and stride-2 rows
+ * of 16 and 21 outputs. */
 static void small_k_layers(void) {
   wg_conv_geom gs[] = {
       same(3, 1, 28, 28, 64, 5, 2),  /* the critic's first conv; bwd_data = gen's last deconv */
@@ -164,6 +165,8 @@ static void small_k_layers(void) {
       same(2, 2, 10, 10, 9, 3, 2),   /* P = 25: two blocks of 16 */
       same(1, 1, 8, 8, 7, 3, 1),     /* P = 64 */
       same(2, 3, 6, 11, 21, 3, 1),   /* P = 66: 32 + 32 + a ragged 16 */
+      same(1, 1, 10, 32, 5, 5, 2),   /* stride-2 shuffle: OW = 16 */
+      same(2, 2, 6, 41, 3, 4, 2),    /* stride-2 shuffle: OW = 21, two vectors a row */
   };
   for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "small K");
 }

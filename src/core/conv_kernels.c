@@ -67,6 +67,10 @@ static size_t small_floats(const wg_conv_geom *g) {
                     : 0;
 }
 
+/* Floats past col and past pad that shared_col's stride-2 vector loop may
+ * write (16) or read (32), for small K. */
+static size_t slack(const wg_conv_geom *g) { return small_k(g) ? 32 : 0; }
+
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
  * planes pad[nb*C, Hp, Wp], then the direct loops' part. */
 static size_t slot_floats(const wg_conv_geom *g) {
@@ -74,8 +78,8 @@ static size_t slot_floats(const wg_conv_geom *g) {
   size_t nb = (size_t)max_chunk(g), P = (size_t)g->OH * g->OW;
   size_t K = (size_t)g->C * g->KH * g->KW;
   size_t pad = nb * g->C * (size_t)((g->OH - 1) * g->sh + g->KH) * ((g->OW - 1) * g->sw + g->KW);
-  return round16(K * nb * P) + round16((size_t)g->OC * nb * P) + round16((size_t)g->OC * K) +
-         round16(pad) + small_floats(g);
+  return round16(K * nb * P + slack(g)) + round16((size_t)g->OC * nb * P) +
+         round16((size_t)g->OC * K) + round16(pad + slack(g)) + small_floats(g);
 }
 
 size_t wg_conv2d_scratch_floats(const wg_conv_geom *g) { return (size_t)slots() * slot_floats(g); }
@@ -200,6 +204,12 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
   }
 }
 
+/* GCC's vector extension (not intrinsics: any target, split where 512-bit
+ * registers are missing) for the direct loops below. */
+typedef float vf16 __attribute__((vector_size(64)));
+typedef float vf16u __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int vi16 __attribute__((vector_size(64)));
+
 /* The unfolded rows of one sample for the direct loops. With stride sh, taps
  * (c, kh, kw) and (c, kh + sh, kw) read the same gather shifted by one output
  * row, so one block e[OH + (KH-1-a)/sh, OW] per (c, a = kh % sh, kw) serves
@@ -214,9 +224,18 @@ static void shared_col(const wg_conv_geom *g, const float *pad, float *e, long *
     for (int a = 0; a < A; a++) {
       const int rows = g->OH + (g->KH - 1 - a) / g->sh;
       for (int kw = 0; kw < g->KW; kw++) {
-        if (pad) {
-          const float *s = pad + c * plane + a * Wp + kw;
-          float *d = e + off;
+        const float *s = pad ? pad + c * plane + a * Wp + kw : NULL;
+        float *d = e + off;
+        if (pad && g->sw == 2) {
+          /* 16 outputs from 32 loaded floats by one even-lane shuffle; reads up
+           * to 32 floats past a row and writes up to 15 past it (the next row,
+           * rewritten next, or the slack after col) */
+          const vi16 even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+          for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
+            for (int j = 0; j < OW; j += 16)
+              *(vf16u *)(d + j) = __builtin_shuffle(*(const vf16u *)(s + 2 * j),
+                                                    *(const vf16u *)(s + 2 * j + 16), even);
+        } else if (pad) {
           for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
             for (int ow = 0; ow < OW; ow++) d[ow] = s[ow * g->sw];
         }
@@ -228,16 +247,12 @@ static void shared_col(const wg_conv_geom *g, const float *pad, float *e, long *
 }
 
 /* ---- Direct loops for small K ----
- * GCC's vector extension (not intrinsics: any target, split where 512-bit
- * registers are missing) holds the accumulators in registers; plain loops
- * are not register-blocked by -O2, and ISO C mode turns off FMA contraction,
+ * The vector types hold the accumulators in registers; plain loops are not
+ * register-blocked by -O2, and ISO C mode turns off FMA contraction,
  * which the pragma below turns back on for these loops only. */
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=fast")
 
-typedef float vf16 __attribute__((vector_size(64)));
-typedef float vf16u __attribute__((vector_size(64), aligned(4), may_alias));
-typedef int vi16 __attribute__((vector_size(64)));
 
 /* c[MR, 16*NV] (row stride ldc) = a(MR x ni) b(ni x 16*NV), with a(r, i) =
  * a[r*am + i*ai] and row i of b at b + i*ldb, or at b + boff[i] when TAB.
@@ -469,7 +484,7 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
                 float *out, float *scratch) {
   const int K = g->C * g->KH * g->KW, P = g->OH * g->OW, T = team();
   const int cb = chunk_for(g, T), chunks = g->N ? (g->N + cb - 1) / cb : 0;
-  const size_t slot = slot_floats(g), ycol = round16((size_t)K * max_chunk(g) * P);
+  const size_t slot = slot_floats(g), ycol = round16((size_t)K * max_chunk(g) * P + slack(g));
   const size_t dwoff = ycol + round16((size_t)g->OC * max_chunk(g) * P);
   const size_t padoff = dwoff + round16((size_t)g->OC * K);
   const long xs = (long)g->C * g->H * g->W, ys = (long)g->OC * P;
