@@ -58,18 +58,19 @@ static int team(void) {
 
 static int small_k(const wg_conv_geom *g) { return g->C * g->KH * g->KW <= WG_CONV_SMALL_K; }
 
+/* Floats past col, pad and eb that the stride-2 vector loops of shared_col
+ * and its adjoint may touch (at most 32), for small K. */
+static size_t slack(const wg_conv_geom *g) { return small_k(g) ? 32 : 0; }
+
 /* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16],
  * zero-padded copies of ragged column blocks tb[K + OC, 16], and the shared
- * rows eb[K, P] of bwd_data (shared_col). */
+ * rows eb[K, P] (+ slack) of bwd_data (shared_col). */
 static size_t small_floats(const wg_conv_geom *g) {
   size_t K = (size_t)g->C * g->KH * g->KW, P = (size_t)g->OH * g->OW;
-  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) + round16(K * P)
+  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) +
+                          round16(K * P + slack(g))
                     : 0;
 }
-
-/* Floats past col and past pad that shared_col's stride-2 vector loop may
- * write (16) or read (32), for small K. */
-static size_t slack(const wg_conv_geom *g) { return small_k(g) ? 32 : 0; }
 
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
  * planes pad[nb*C, Hp, Wp], then the direct loops' part. */
@@ -468,8 +469,23 @@ static void shared_col_adjoint(const wg_conv_geom *g, const float *col, float *e
       for (int kw = 0; kw < g->KW; kw++) {
         float *d = pad + c * plane + a * Wp + kw;
         const float *s = e + off;
-        for (int r = 0; r < rows; r++, s += OW, d += (long)g->sh * Wp)
-          for (int ow = 0; ow < OW; ow++) d[ow * g->sw] += s[ow];
+        if (g->sw == 2) {
+          /* 16 inputs, those past the row masked to 0, spread over the even
+           * lanes of 32 floats: writes up to 32 floats past a row, adding 0
+           * (the next row, or the slack after pad) */
+          const vi16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+          const vi16 lo = {0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16};
+          const vi16 hi = lo + 8 - (lane & 1) * 8;
+          for (int r = 0; r < rows; r++, s += OW, d += (long)g->sh * Wp)
+            for (int j = 0; j < OW; j += 16) {
+              const vf16 v = (vf16)((vi16) * (const vf16u *)(s + j) & (lane < OW - j));
+              *(vf16u *)(d + 2 * j) += __builtin_shuffle(v, (vf16){0}, lo);
+              *(vf16u *)(d + 2 * j + 16) += __builtin_shuffle(v, (vf16){0}, hi);
+            }
+        } else {
+          for (int r = 0; r < rows; r++, s += OW, d += (long)g->sh * Wp)
+            for (int ow = 0; ow < OW; ow++) d[ow * g->sw] += s[ow];
+        }
         off += (long)rows * OW;
       }
     }
