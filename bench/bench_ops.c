@@ -1,8 +1,10 @@
 /* Times the conv kernels and matmuls of the WGAN-GP MNIST model (batch 50) next to
  * the sgemm ceiling: a square 1024^3 sgemm, and one sgemm of the conv's shape over
  * the whole batch ([OC, N*OH*OW] = [OC, K] x [K, N*OH*OW] and its two adjoint
- * shapes) with the im2col left out, i.e. what a conv through plain sgemm cannot beat.
- * Usage: bench_ops [runs]   (medians of `runs` timings, default 25; 1 and 2 threads) */
+ * shapes) with the im2col left out, i.e. what a conv through plain sgemm cannot beat;
+ * '/sgemm' is a kernel's GFLOP/s over the square sgemm's.
+ * Usage: bench_ops [runs] [layer]   (medians of `runs` timings, default 25; 1 and 2 threads;
+ *        layer 1-4 times that conv alone) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,13 +99,14 @@ static double gemm_gflops(wg_rng *r, int m, int n, int k) {
 
 int main(int argc, char **argv) {
   if (argc > 1) runs = atoi(argv[1]) > 0 ? atoi(argv[1]) : runs;
+  const int only = argc > 2 ? atoi(argv[2]) : 0;
   wg_rng r;
   wg_rng_seed(&r, 1);
   struct {
     const char *name, *use;
     wg_conv_geom g;
   } layers[] = {
-      {"conv 1->64 28->14", "critic 1; fwd_data = gen deconv 64->1 14->28", same(50, 1, 28, 64, 5, 2)},
+      {"conv 1->64 28->14", "critic 1; bwd_data = gen deconv 64->1 14->28", same(50, 1, 28, 64, 5, 2)},
       {"conv 64->128 14->7", "critic 2; bwd_data = gen deconv 128->64 7->14", same(50, 64, 14, 128, 5, 2)},
       {"conv 128->256 7->4", "critic 3", same(50, 128, 7, 256, 5, 2)},
       {"conv 128->256 8->4", "bwd_data = gen deconv 256->128 4->8", same(50, 128, 8, 256, 5, 2)},
@@ -114,9 +117,12 @@ int main(int argc, char **argv) {
   for (int threads = 1; threads <= 2; threads++) {
     wg_set_threads(threads);
     printf("\n== %d thread%s ==\n", threads, threads > 1 ? "s" : "");
-    printf("sgemm 1024^3: %.1f GFLOP/s\n", gemm_gflops(&r, 1024, 1024, 1024));
-    printf("%-20s %-10s %9s %9s %9s %6s\n", "layer", "kernel", "ms", "GFLOP/s", "gemm GF/s", "ratio");
+    const double ceiling = gemm_gflops(&r, 1024, 1024, 1024);
+    printf("sgemm 1024^3: %.1f GFLOP/s\n", ceiling);
+    printf("%-20s %-10s %9s %9s %9s %6s %7s\n", "layer", "kernel", "ms", "GFLOP/s", "gemm GF/s", "ratio",
+           "/sgemm");
     for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
+      if (only > 0 && (size_t)only != l + 1) continue;
       const wg_conv_geom *g = &layers[l].g;
       size_t nx = (size_t)g->N * g->C * g->H * g->W, nw = (size_t)g->OC * g->C * g->KH * g->KW;
       size_t ny = (size_t)g->N * g->OC * g->OH * g->OW;
@@ -132,8 +138,9 @@ int main(int argc, char **argv) {
         j.op = 3, j.shape = op;
         double tg = time_job(&j);
         total += op ? t : 0;
-        printf("%-20s %-10s %9.3f %9.1f %9.1f %5.0f%%\n", op ? "" : layers[l].name, opname[op],
-               t * 1e3, flop / t * 1e-9, flop / tg * 1e-9, 100 * tg / t);
+        printf("%-20s %-10s %9.3f %9.1f %9.1f %5.0f%% %6.0f%%\n", op ? "" : layers[l].name,
+               opname[op], t * 1e3, flop / t * 1e-9, flop / tg * 1e-9, 100 * tg / t,
+               100 * flop / t * 1e-9 / ceiling);
       }
       printf("%-20s %-10s %9.3f %9.1f   (%s)\n", "", "backward", total * 1e3, 2 * flop / total * 1e-9,
              layers[l].use);

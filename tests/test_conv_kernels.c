@@ -152,6 +152,41 @@ static void random_geometries(void) {
   }
 }
 
+/* The direct loops for K = C*KH*KW <= 64: the first layer itself (OC = 64 in
+ * 8-row blocks, K = 25 in 5-wide dot blocks, P = 196 ragged), K at and just
+ * above the threshold, widths around the 16/32-column blocks, and stride-2 rows
+ * of 16 and 21 outputs. */
+static void small_k_layers(void) {
+  wg_conv_geom gs[] = {
+      same(3, 1, 28, 28, 64, 5, 2),  /* the critic's first conv; bwd_data = gen's last deconv */
+      same(2, 4, 9, 9, 13, 4, 1),    /* K = 64, the largest direct one */
+      same(2, 5, 9, 9, 11, 4, 1),    /* K = 80: sgemm */
+      same(2, 1, 8, 8, 17, 3, 2),    /* P = 16 */
+      same(2, 2, 10, 10, 9, 3, 2),   /* P = 25: two blocks of 16 */
+      same(1, 1, 8, 8, 7, 3, 1),     /* P = 64 */
+      same(2, 3, 6, 11, 21, 3, 1),   /* P = 66: 32 + 32 + a ragged 16 */
+      same(1, 1, 10, 32, 5, 5, 2),   /* stride-2 shuffle: OW = 16 */
+      same(2, 2, 6, 41, 3, 4, 2),    /* stride-2 shuffle: OW = 21, two vectors a row */
+  };
+  for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "small K");
+}
+
+/* Random geometries with K <= 64 and up to 70 output channels. */
+static void small_k_random(void) {
+  for (int t = 0; t < 60; t++) {
+    wg_conv_geom g;
+    g.N = rnd(1, 3), g.C = rnd(1, 2), g.OC = rnd(1, 70);
+    g.KH = rnd(1, 5), g.KW = rnd(1, 5);
+    g.sh = rnd(1, 3), g.sw = rnd(1, 3);
+    g.H = rnd(g.KH, 24), g.W = rnd(g.KW, 24);
+    g.pt = rnd(0, g.KH - 1), g.pl = rnd(0, g.KW - 1);
+    g.OH = (g.H + g.pt - g.KH) / g.sh + 1;
+    g.OW = (g.W + g.pl - g.KW) / g.sw + 1;
+    check_geom(&g, "small K random");
+    if (check_case_failed_) break;
+  }
+}
+
 /* Unread input (OH too small for H) must come back as dx = 0. */
 static void unread_rows_zero(void) {
   wg_conv_geom g = {.N = 2, .C = 2, .H = 9, .W = 6, .OC = 3, .KH = 3, .KW = 2,
@@ -206,6 +241,8 @@ int main(void) {
   wg_rng_seed(&rng, seed);
   RUN(tf_same_layers);
   RUN(random_geometries);
+  RUN(small_k_layers);
+  RUN(small_k_random);
   RUN(unread_rows_zero);
   RUN(chunked_batch);
   RUN(empty_output);
