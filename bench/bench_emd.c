@@ -11,23 +11,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "timing.h"
 #include "wgan.h"
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
-static double median(double *v, int k) {
-  qsort(v, (size_t)k, sizeof *v, cmp);
-  return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
-}
 
 static double peak_mb(void) {
   struct rusage ru;

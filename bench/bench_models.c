@@ -24,22 +24,14 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "timing.h"
 #include "wgan.h"
 
 enum { BATCH = 50, NZ = 128, DIM = 64, MAX_PHASES = 3 };
 
 static int runs = 15;
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* Forward FLOPs of one batch: 2 x multiply-adds of the Linear and conv layers. */
 static double forward_flops(const wg_net *net, int n) {

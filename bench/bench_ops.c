@@ -12,20 +12,12 @@
 #include <time.h>
 
 #include "core/conv_kernels.h"
+#include "timing.h"
 #include "wgan.h"
 
 static int runs = 25;
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* What one timed call does. */
 typedef struct {

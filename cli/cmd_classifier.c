@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "wgan/eval.h"
 
@@ -38,15 +39,10 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
   return 1;
 }
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int on_epoch(int epoch, double loss, void *user) {
   double *t0 = user;
-  fprintf(stderr, "epoch %d: loss %.4f (%.0f s)\n", epoch, loss, now() - *t0);
+  fprintf(stderr, "epoch %d: loss %.4f (%.0f s)\n", epoch, loss, cli_now() - *t0);
   return 0;
 }
 
@@ -105,10 +101,10 @@ int cmd_classifier(int argc, char **argv) {
   wg_rng rng;
   wg_rng_seed(&rng, o.seed);
   wg_classifier c;
-  double t0 = now(), acc = 0;
+  double t0 = cli_now(), acc = 0;
   wg_status st = wg_classifier_init(&c, &rng);
   if (st == WG_OK) st = wg_classifier_train(&c, train, &o, on_epoch, &t0);
-  double secs = now() - t0;
+  double secs = cli_now() - t0;
   if (st == WG_OK) st = wg_classifier_accuracy(&c, test, &acc);
   if (st == WG_OK) {
     char sacc[32], ssec[32], sep[16], slim[32], sseed[32];

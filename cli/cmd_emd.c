@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "wgan/csv.h"
 #include "wgan/ot.h"
@@ -80,11 +81,6 @@ static int write_potentials(const char *path, const wg_emd_result *r, int64_t n,
   return fclose(f) ? 1 : 0;
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int cmd_emd(int argc, char **argv) {
   const char *pos[2] = {0}, *wa_path = NULL, *wb_path = NULL, *cost_path = NULL;
@@ -192,7 +188,7 @@ int cmd_emd(int argc, char **argv) {
   }
   o.want_plan = plan_path != NULL;
   o.want_potentials = pot_path != NULL;
-  double t0 = now();
+  double t0 = cli_now();
   wg_status st;
   const char *how;
   if (sinkhorn) {
@@ -205,7 +201,7 @@ int cmd_emd(int argc, char **argv) {
     how = "network simplex";
     st = wg_emd(xa, n, xb, m, da, wa, wb, &o, &r);
   }
-  double elapsed = now() - t0;
+  double elapsed = cli_now() - t0;
   if (st) {
     code = st == WG_ELIMIT || st == WG_ENOMEM ? 1 : 2;
     fail(code, wg_last_error());

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "progress.h"
 #include "run_outputs.h"
@@ -19,11 +20,6 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) { stop_signal = sig; }
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
 /* mkdir -p; -1 (errno set) on failure. */
 static int make_dirs(const char *path) {
@@ -225,7 +221,7 @@ static int train(run *r) {
   int code = 0;
   progress_start((long)r->s.iter, (long)cfg->iters, (long)o->log_every);
   while (r->s.iter < cfg->iters && !stop_signal) {
-    double t0 = now();
+    double t0 = cli_now();
     if (wg_gan_train_iteration(&r->s, &r->src, ctx, &st) != WG_OK) {
       progress_end();
       if (file_exists(r->ckpt))
@@ -235,7 +231,7 @@ static int train(run *r) {
       code = 1;
       break;
     }
-    double dt = now() - t0;
+    double dt = cli_now() - t0;
     r->s.seconds += dt;
     wg_metrics_row row = {(long)r->s.iter, st.critic_loss, st.w_estimate, st.gp, st.gen_loss, st.critic_iters,
                           r->s.seconds, (double)cfg->batch * st.critic_iters / dt};

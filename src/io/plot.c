@@ -158,38 +158,20 @@ static axis_range y_range(const wg_plot_panel *pn, int which) {
   return r;
 }
 
-/* Writes the finite points of a series as a datablock (a blank line where the
- * line must break) and returns how many there were. */
-static size_t put_series_data(FILE *f, const char *name, const wg_plot_series *s, int logx, int logy) {
+/* Writes points of a series as a datablock (a blank line where the line must
+ * break) and returns how many there were: with inf_sign 0 its finite points,
+ * otherwise its points equal to inf_sign * inf, placed at height edge. */
+static size_t put_points(FILE *f, const char *name, const wg_plot_series *s, int logx, int logy, double inf_sign,
+                         double edge) {
   size_t count = 0;
   int broken = 1;
   fprintf(f, "%s << EOD\n", name);
   for (size_t i = 0; i < s->n; i++) {
     double x, y;
     point_at(s, i, &x, &y);
-    if (drawable(x, logx) && drawable(y, logy)) {
-      fprintf(f, "%.9g %.9g\n", x, y);
-      count++;
-      broken = 0;
-    } else if (!broken) {
-      fputc('\n', f);
-      broken = 1;
-    }
-  }
-  fputs("EOD\n", f);
-  return count;
-}
-
-/* The points of a series equal to sign*inf, placed at height edge. */
-static size_t put_inf_data(FILE *f, const char *name, const wg_plot_series *s, int logx, double sign, double edge) {
-  size_t count = 0;
-  int broken = 1;
-  fprintf(f, "%s << EOD\n", name);
-  for (size_t i = 0; i < s->n; i++) {
-    double x, y;
-    point_at(s, i, &x, &y);
-    if (drawable(x, logx) && y == sign * INFINITY) {
-      fprintf(f, "%.9g %.9g\n", x, edge);
+    int keep = drawable(x, logx) && (inf_sign == 0 ? drawable(y, logy) : y == inf_sign * INFINITY);
+    if (keep) {
+      fprintf(f, "%.9g %.9g\n", x, inf_sign == 0 ? y : edge);
       count++;
       broken = 0;
     } else if (!broken) {
@@ -257,11 +239,11 @@ static void put_panel(FILE *f, size_t p, const wg_plot_panel *pn) {
     int a = !!se->y2;
     char name[64];
     snprintf(name, sizeof name, "$d%zu_%zu", p, s);
-    finite[3 * s] = put_series_data(f, name, se, pn->logx, logs[a]);
+    finite[3 * s] = put_points(f, name, se, pn->logx, logs[a], 0, 0);
     snprintf(name, sizeof name, "$u%zu_%zu", p, s);
-    finite[3 * s + 1] = put_inf_data(f, name, se, pn->logx, 1, yr[a].hi);
+    finite[3 * s + 1] = put_points(f, name, se, pn->logx, 0, 1, yr[a].hi);
     snprintf(name, sizeof name, "$l%zu_%zu", p, s);
-    finite[3 * s + 2] = put_inf_data(f, name, se, pn->logx, -1, yr[a].lo);
+    finite[3 * s + 2] = put_points(f, name, se, pn->logx, 0, -1, yr[a].lo);
   }
   if (pn->heatmap) put_heatmap_data(f, p, pn->heatmap);
 
