@@ -24,12 +24,16 @@ static long tap(const wg_conv_geom *g, int n, int c, int oh, int ow, int kh, int
   return (((long)n * g->C + c) * g->H + ih) * g->W + iw;
 }
 
-/* The three maps written as direct loops over every (output, kernel) pair, in double. */
+/* The three maps written as direct loops over every (output, kernel) pair, in double;
+ * a* get the sums of the terms' magnitudes, the scale of float rounding in each sum. */
 static void naive(const wg_conv_geom *g, const float *x, const float *w, const float *dy,
-                  double *y, double *dx, double *dw) {
+                  double *y, double *dx, double *dw, double *ay, double *adx, double *adw) {
   memset(y, 0, sizeof(double) * ysize(g));
   memset(dx, 0, sizeof(double) * xsize(g));
   memset(dw, 0, sizeof(double) * wsize(g));
+  memset(ay, 0, sizeof(double) * ysize(g));
+  memset(adx, 0, sizeof(double) * xsize(g));
+  memset(adw, 0, sizeof(double) * wsize(g));
   for (int n = 0; n < g->N; n++)
     for (int oc = 0; oc < g->OC; oc++)
       for (int oh = 0; oh < g->OH; oh++)
@@ -44,6 +48,9 @@ static void naive(const wg_conv_geom *g, const float *x, const float *w, const f
                 y[yi] += (double)x[xi] * w[wi];
                 dx[xi] += (double)dy[yi] * w[wi];
                 dw[wi] += (double)dy[yi] * x[xi];
+                ay[yi] += fabs((double)x[xi] * w[wi]);
+                adx[xi] += fabs((double)dy[yi] * w[wi]);
+                adw[wi] += fabs((double)dy[yi] * x[xi]);
               }
         }
 }
@@ -61,13 +68,15 @@ static double dot(const float *a, const float *b, size_t n) {
   return s;
 }
 
-/* Largest |got - want| over an array, relative to the largest |want|. */
-static double rel_err(const float *got, const double *want, size_t n) {
+/* Largest |got - want| over an array, relative to the largest sum of term magnitudes:
+ * float accumulation errs in proportion to that, not to |want|, which cancellation
+ * can make arbitrarily small. */
+static double rel_err(const float *got, const double *want, const double *mag, size_t n) {
   double e = 0, m = 1e-30;
   for (size_t i = 0; i < n; i++) {
     double d = fabs(got[i] - want[i]);
     e = d > e ? d : e;
-    m = fabs(want[i]) > m ? fabs(want[i]) : m;
+    m = mag[i] > m ? mag[i] : m;
   }
   return e / m;
 }
@@ -81,13 +90,15 @@ static void check_geom(const wg_conv_geom *g, const char *what) {
   float *scratch = alloc_floats(ns);
   double *ry = malloc(sizeof(double) * (ny + 1)), *rdx = malloc(sizeof(double) * (nx + 1));
   double *rdw = malloc(sizeof(double) * (nw + 1));
+  double *ay = malloc(sizeof(double) * (ny + 1)), *adx = malloc(sizeof(double) * (nx + 1));
+  double *adw = malloc(sizeof(double) * (nw + 1));
   wg_rng_fill_normal(&rng, x, nx, 0, 1);
   wg_rng_fill_normal(&rng, w, nw, 0, 1);
   wg_rng_fill_normal(&rng, dy, ny, 0, 1);
   for (size_t i = 0; i < ny; i++) y[i] = 1e30f;
   for (size_t i = 0; i < nx; i++) dx[i] = 1e30f;
   for (size_t i = 0; i < nw; i++) dw[i] = 1e30f;
-  naive(g, x, w, dy, ry, rdx, rdw);
+  naive(g, x, w, dy, ry, rdx, rdw, ay, adx, adw);
   wg_conv2d_fwd_kernel(g, x, w, y, scratch);
   wg_conv2d_bwd_data_kernel(g, dy, w, dx, scratch);
   wg_conv2d_bwd_weight_kernel(g, x, dy, dw, scratch);
@@ -95,16 +106,18 @@ static void check_geom(const wg_conv_geom *g, const char *what) {
   snprintf(desc, sizeof desc,
            "%s: N%d C%d %dx%d OC%d k%dx%d -> %dx%d s(%d,%d) p(%d,%d)", what, g->N, g->C, g->H,
            g->W, g->OC, g->KH, g->KW, g->OH, g->OW, g->sh, g->sw, g->pt, g->pl);
-  CHECK(rel_err(y, ry, ny) < 1e-5, "%s: forward off by %g", desc, rel_err(y, ry, ny));
-  CHECK(rel_err(dx, rdx, nx) < 1e-5, "%s: bwd_data off by %g", desc, rel_err(dx, rdx, nx));
-  CHECK(rel_err(dw, rdw, nw) < 1e-5, "%s: bwd_weight off by %g", desc, rel_err(dw, rdw, nw));
+  CHECK(rel_err(y, ry, ay, ny) < 1e-5, "%s: forward off by %g", desc, rel_err(y, ry, ay, ny));
+  CHECK(rel_err(dx, rdx, adx, nx) < 1e-5, "%s: bwd_data off by %g", desc,
+        rel_err(dx, rdx, adx, nx));
+  CHECK(rel_err(dw, rdw, adw, nw) < 1e-5, "%s: bwd_weight off by %g", desc,
+        rel_err(dw, rdw, adw, nw));
   /* <conv(x,w), dy> = <x, bwd_data(dy,w)> = <w, bwd_weight(x,dy)> */
   double a = dot(y, dy, ny), b = dot(x, dx, nx), c = dot(w, dw, nw);
   double scale = 1e-5 * (sqrt((double)ny * g->C * g->KH * g->KW) + 1);
   CHECK(fabs(a - b) <= scale, "%s: <y,dy> = %.9g but <x,dx> = %.9g", desc, a, b);
   CHECK(fabs(a - c) <= scale, "%s: <y,dy> = %.9g but <w,dw> = %.9g", desc, a, c);
   free(x), free(w), free(dy), free(y), free(dx), free(dw), free(scratch);
-  free(ry), free(rdx), free(rdw);
+  free(ry), free(rdx), free(rdw), free(ay), free(adx), free(adw);
 }
 
 /* TensorFlow SAME: OH = ceil(H / s), total padding (OH-1)*s + k - H, smaller half on top. */
