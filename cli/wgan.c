@@ -29,21 +29,24 @@ static void usage(FILE *f) {
     fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 }
 
-/* OpenMP's default wait policy keeps idle workers spinning; with any other
- * load on the machine every parallel region then waits for a descheduled
- * thread (a training step measured 10x slower at load 3 on 2 cores). Passive
- * waiting costs little (about 20 % for the tiny toy MLP on an idle machine,
- * nothing measurable for the image models). libgomp reads the policy when it
- * loads, so the tool re-executes itself once with it set; a user's own
- * OMP_WAIT_POLICY wins. */
-static void prefer_passive_waiting(char **argv) {
-  if (getenv("OMP_WAIT_POLICY")) return;
+/* OpenMP's default wait policy keeps idle workers spinning for about 300k
+ * spins; with any other load on the machine every parallel region then waits
+ * for a descheduled thread (a training step measured 10x slower at load 3 on
+ * 2 cores). Purely passive waiting (a futex sleep at every region's end) costs
+ * 20-35 % on an idle machine for the toy MLP and DIM 16-32 image models. A
+ * short spin of 10k before sleeping keeps the idle speed and, with two busy
+ * processes beside it, stays as fast as passive (measured; README "Threads").
+ * libgomp reads these when it loads, so the tool re-executes itself once with
+ * them set; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins. */
+static void prefer_short_spin_then_sleep(char **argv) {
+  if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
   setenv("OMP_WAIT_POLICY", "passive", 1);
+  setenv("GOMP_SPINCOUNT", "10000", 1);
   execv("/proc/self/exe", argv); /* returns only on failure: carry on as we are */
 }
 
 int main(int argc, char **argv) {
-  prefer_passive_waiting(argv);
+  prefer_short_spin_then_sleep(argv);
   if (argc < 2) {
     usage(stderr);
     return 2;
