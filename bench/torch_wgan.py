@@ -102,8 +102,9 @@ def mlp(sizes):
     return nn.Sequential(*layers)
 
 
-def init_wgangp(net):
-    """The WGAN-GP code's uniform init (REFERENCE.md section 2), biases 0."""
+def init_wgangp(net, first_he=False):
+    """The WGAN-GP code's uniform init (REFERENCE.md section 2), biases 0.
+    first_he: gan_toy.py's ReLU layers are all he, the first one included."""
     linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
     for m in net.modules():
         if isinstance(m, nn.ConvTranspose2d):
@@ -114,7 +115,7 @@ def init_wgangp(net):
             std = math.sqrt(4.0 / (cin * k * k + cout * k * k / 4))
         elif isinstance(m, nn.Linear):
             cout, cin = m.weight.shape
-            edge = m is linears[0] or m is linears[-1]
+            edge = (m is linears[0] and not first_he) or m is linears[-1]
             std = math.sqrt(2.0 / (cin + cout)) if edge else math.sqrt(2.0 / cin)
         else:
             continue
@@ -167,8 +168,8 @@ def main():
         gen, critic, nz, batch = Gen28(), Critic28(), 128, 50
         images, data = load_images()
         sample_real = lambda n: images[torch.randint(0, images.shape[0], (n,))]
-    init_wgangp(gen)
-    init_wgangp(critic)
+    init_wgangp(gen, first_he=a.config == "toy-gp")
+    init_wgangp(critic, first_he=a.config == "toy-gp")
     clip = a.config == "mnist-clip"
     if clip:
         opt_g = torch.optim.RMSprop(gen.parameters(), lr=5e-5, alpha=0.99, eps=1e-8)
