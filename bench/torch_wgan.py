@@ -157,6 +157,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--lambda", dest="lam", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--print-w", type=int, default=0, metavar="N",
+                    help="print the critic's W estimate every N generator iterations")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -193,6 +195,7 @@ def main():
             with torch.no_grad():
                 fake = gen(torch.randn(batch, nz))
             loss = critic(fake).mean() - critic(real).mean()
+            w_estimate = -loss.item() if a.print_w else 0.0
             if not clip:
                 loss = loss + penalty(critic, real, fake, a.lam)
             opt_c.zero_grad(set_to_none=True)
@@ -210,6 +213,8 @@ def main():
         loss_g.backward()
         opt_g.step()
         dt = time.perf_counter() - t0
+        if a.print_w and it % a.print_w == 0:
+            print(f"w_estimate {it + 1} {w_estimate:.4f}")
         if it >= a.warmup:
             times.append(dt)
             print(f"iter {it - a.warmup + 1} {dt:.4f}")
