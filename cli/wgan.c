@@ -35,7 +35,7 @@ static void usage(FILE *f) {
  * 2 cores). Purely passive waiting (a futex sleep at every region's end) costs
  * 20-35 % on an idle machine for the toy MLP and DIM 16-32 image models. A
  * short spin of 10k before sleeping keeps the idle speed and, with two busy
- * processes beside it, stays as fast as passive (measured; README "Threads").
+ * processes beside it, stays about as fast as passive (README: the CLI section).
  * libgomp reads these when it loads, so the tool re-executes itself once with
  * them set; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins. */
 static void prefer_short_spin_then_sleep(char **argv) {
