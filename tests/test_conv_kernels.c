@@ -246,6 +246,30 @@ static void empty_output(void) {
   free(scratch);
 }
 
+/* dw sums chunks of samples thread by thread: each call must give each thread
+ * the same chunks, or training is not bit-reproducible for a thread count.
+ * Both paths (small K and im2col), repeated calls, 2 threads. */
+static void bwd_weight_reproducible(void) {
+  wg_conv_geom gs[] = {same(50, 1, 28, 28, 8, 5, 2), same(50, 8, 14, 14, 16, 5, 2)};
+  wg_set_threads(2);
+  for (int k = 0; k < 2; k++) {
+    const wg_conv_geom *g = &gs[k];
+    size_t nx = xsize(g), nw = wsize(g), ny = ysize(g);
+    float *x = alloc_floats(nx), *dy = alloc_floats(ny), *first = alloc_floats(nw);
+    float *dw = alloc_floats(nw), *scratch = alloc_floats(wg_conv2d_scratch_floats(g));
+    wg_rng_fill_normal(&rng, x, nx, 0, 1);
+    wg_rng_fill_normal(&rng, dy, ny, 0, 1);
+    wg_conv2d_bwd_weight_kernel(g, x, dy, first, scratch);
+    int differing = 0;
+    for (int r = 0; r < 200; r++) {
+      wg_conv2d_bwd_weight_kernel(g, x, dy, dw, scratch);
+      differing += memcmp(dw, first, sizeof(float) * nw) != 0;
+    }
+    CHECK(differing == 0, "C%d: %d of 200 repeated calls gave another dw", g->C, differing);
+    free(x), free(dy), free(first), free(dw), free(scratch);
+  }
+}
+
 int main(void) {
   uint64_t seed = (uint64_t)time(NULL);
   const char *env = getenv("WGAN_TEST_SEED");
@@ -259,5 +283,6 @@ int main(void) {
   RUN(unread_rows_zero);
   RUN(chunked_batch);
   RUN(empty_output);
+  RUN(bwd_weight_reproducible);
   CHECK_EXIT();
 }

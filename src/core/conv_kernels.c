@@ -512,6 +512,13 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   }
   const int blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
+  /* Chunks go to whichever thread is free (dynamic), except for dw: there each
+   * thread sums its own chunks, and a fixed (static) assignment keeps that sum,
+   * and so training, bit-reproducible for a given thread count. */
+  omp_sched_t sched;
+  int sched_chunk;
+  omp_get_schedule(&sched, &sched_chunk);
+  omp_set_schedule(kind == BWD_WEIGHT ? omp_sched_static : omp_sched_dynamic, kind == BWD_WEIGHT ? 0 : 1);
 #pragma omp parallel num_threads(T)
   {
     float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
@@ -525,7 +532,7 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
       shared_col(g, NULL, NULL, coff);
       if (kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
     }
-#pragma omp for schedule(dynamic, 1) nowait
+#pragma omp for schedule(runtime) nowait
     for (int ch = 0; ch < chunks; ch++) {
       int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
       if (small) {
@@ -591,6 +598,7 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
       }
     }
   }
+  omp_set_schedule(sched, sched_chunk);
   openblas_set_num_threads(blas_threads);
 }
 
