@@ -518,7 +518,10 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   omp_sched_t sched;
   int sched_chunk;
   omp_get_schedule(&sched, &sched_chunk);
-  omp_set_schedule(kind == BWD_WEIGHT ? omp_sched_static : omp_sched_dynamic, kind == BWD_WEIGHT ? 0 : 1);
+  if (kind == BWD_WEIGHT)
+    omp_set_schedule(omp_sched_static, 0);
+  else
+    omp_set_schedule(omp_sched_dynamic, 1);
 #pragma omp parallel num_threads(T)
   {
     float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
