@@ -1,7 +1,5 @@
 /* wgan figure NAME --out FILE.png [--seed S] [--threads N] [options]:
  * draws one of the article's figures and prints its numbers. */
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "wgan/figures.h"
+#include "options.h"
 
 static const char *usage_text =
     "usage: wgan figure NAME --out FILE.png [--seed S] [--threads N] [options]\n"
@@ -28,41 +26,6 @@ static const char *usage_text =
     "                   --batch B (256) --lr LR (0.0002) --lambda L (10) --n-eval N (8192) --n-exact N (2000)\n"
     "  --seed S (1): the random seed; --threads N: threads (default 1: the networks are tiny,\n"
     "  and more threads only add OpenMP synchronisation; 0 means all cores)\n";
-
-static int fail(const char *fmt, const char *a, const char *b) {
-  fputs("wgan: figure: ", stderr);
-  fprintf(stderr, fmt, a, b);
-  fputc('\n', stderr);
-  return 2;
-}
-
-/* One option: its name, where its value goes and of which type. */
-typedef enum { OPT_INT, OPT_U64, OPT_FLOAT, OPT_DOUBLE, OPT_TOY } opt_type;
-typedef struct {
-  const char *name;
-  opt_type type;
-  void *dst;
-} option;
-
-static int parse_value(const option *o, const char *s) {
-  char *end;
-  errno = 0;
-  if (o->type == OPT_TOY) return wg_toy_from_name(s, o->dst) == WG_OK;
-  if (o->type == OPT_INT || o->type == OPT_U64) {
-    if (o->type == OPT_U64 && s[0] == '-') return 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end) return 0;
-    if (o->type == OPT_U64) *(uint64_t *)o->dst = (uint64_t)v;
-    else if (v < INT_MIN || v > INT_MAX) return 0;
-    else *(int *)o->dst = (int)v;
-    return 1;
-  }
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || !isfinite(v)) return 0;
-  if (o->type == OPT_FLOAT) *(float *)o->dst = (float)v;
-  else *(double *)o->dst = v;
-  return 1;
-}
 
 /* Refuses an output path whose folder cannot be written, before the work. */
 static int check_out(const char *out) {
@@ -155,87 +118,91 @@ static wg_status critic_estimate(wg_fig_critic_estimate_opts *o, const char *out
   return WG_OK;
 }
 
-int cmd_figure(int argc, char **argv) {
-  if (argc >= 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-    fputs(usage_text, stdout);
-    return 0;
-  }
-  if (argc < 1 || argv[0][0] == '-')
-    return fail("needs a figure name: two-gaussians, parallel-lines, value-surface or critic-estimate%s%s", "",
-                "");
-  const char *name = argv[0], *out = NULL;
-  uint64_t seed = 1;
-  int threads = 1;
+typedef struct {
   wg_fig_two_gaussians_opts tg;
   wg_fig_parallel_lines_opts pl;
   wg_fig_value_surface_opts vs;
   wg_fig_critic_estimate_opts ce;
-  wg_fig_two_gaussians_defaults(&tg);
-  wg_fig_parallel_lines_defaults(&pl);
-  wg_fig_value_surface_defaults(&vs);
-  wg_fig_critic_estimate_defaults(&ce);
-  option common[] = {{"--seed", OPT_U64, &seed}, {"--threads", OPT_INT, &threads}};
-  option o_tg[] = {{"--mu-real", OPT_DOUBLE, &tg.mu_real},      {"--mu-fake", OPT_DOUBLE, &tg.mu_fake},
-                   {"--sigma", OPT_DOUBLE, &tg.sigma},          {"--n", OPT_INT, &tg.n},
-                   {"--hidden", OPT_INT, &tg.hidden},           {"--disc-steps", OPT_INT, &tg.disc_steps},
-                   {"--disc-lr", OPT_FLOAT, &tg.disc_lr},       {"--critic-steps", OPT_INT, &tg.critic_steps},
-                   {"--critic-lr", OPT_FLOAT, &tg.critic_lr},   {"--clip", OPT_FLOAT, &tg.clip}};
-  option o_pl[] = {{"--n", OPT_INT, &pl.n}, {"--ntheta", OPT_INT, &pl.ntheta}, {"--zbins", OPT_INT, &pl.zbins}};
-  option o_vs[] = {{"--data", OPT_TOY, &vs.data},       {"--hidden", OPT_INT, &vs.hidden},
-                   {"--layers", OPT_INT, &vs.layers},   {"--steps", OPT_INT, &vs.steps},
-                   {"--batch", OPT_INT, &vs.batch},     {"--clip-lr", OPT_FLOAT, &vs.clip_lr},
-                   {"--clip", OPT_FLOAT, &vs.clip},     {"--gp-lr", OPT_FLOAT, &vs.gp_lr},
-                   {"--lambda", OPT_FLOAT, &vs.lambda}, {"--grid", OPT_INT, &vs.grid},
-                   {"--points", OPT_INT, &vs.npoints}};
-  option o_ce[] = {{"--shift", OPT_DOUBLE, &ce.shift},  {"--scale", OPT_DOUBLE, &ce.scale},
-                   {"--hidden", OPT_INT, &ce.hidden},   {"--layers", OPT_INT, &ce.layers},
-                   {"--steps", OPT_INT, &ce.steps},     {"--batch", OPT_INT, &ce.batch},
-                   {"--lr", OPT_FLOAT, &ce.lr},         {"--lambda", OPT_FLOAT, &ce.lambda},
-                   {"--n-eval", OPT_INT, &ce.n_eval},   {"--n-exact", OPT_INT, &ce.n_exact}};
-  option *own;
-  size_t nown;
-  if (!strcmp(name, "two-gaussians")) own = o_tg, nown = sizeof o_tg / sizeof *o_tg;
-  else if (!strcmp(name, "parallel-lines")) own = o_pl, nown = sizeof o_pl / sizeof *o_pl;
-  else if (!strcmp(name, "value-surface")) own = o_vs, nown = sizeof o_vs / sizeof *o_vs;
-  else if (!strcmp(name, "critic-estimate")) own = o_ce, nown = sizeof o_ce / sizeof *o_ce;
-  else
-    return fail("unknown figure '%s' (two-gaussians, parallel-lines, value-surface, critic-estimate)%s", name,
-                "");
-  for (int k = 1; k < argc; k++) {
-    const char *a = argv[k];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(usage_text, stdout);
-      return 0;
-    }
-    if (k + 1 >= argc) return fail("option '%s' needs a value%s", a, "");
-    const char *v = argv[++k];
-    if (!strcmp(a, "--out")) {
-      out = v;
-      continue;
-    }
-    const option *o = NULL;
-    for (size_t i = 0; i < 2 && !o; i++)
-      if (!strcmp(a, common[i].name)) o = &common[i];
-    for (size_t i = 0; i < nown && !o; i++)
-      if (!strcmp(a, own[i].name)) o = &own[i];
-    if (!o) return fail("unknown option '%s' for %s (wgan figure --help)", a, name);
-    if (!parse_value(o, v)) return fail("bad value for %s: '%s'", a, v);
+  const char *out;
+  uint64_t seed;
+  int threads;
+} figure_cli;
+
+static const char *const toys[] = {"8gaussians", "25gaussians", "swissroll", NULL};
+
+#define AT(member) WG_FIELD_AT(figure_cli, member)
+#define INT(name, member) CLI_OPTION(name + 2, name, WG_FIELD_INT, AT(member), 1, 1e9, NULL, "")
+#define REAL(name, member, type) CLI_OPTION(name + 2, name, type, AT(member), -1e30, 1e30, NULL, "")
+static const wg_field common[] = {
+    CLI_OPTION("out", "--out", WG_FIELD_STRING, AT(out), 0, 0, NULL, "the PNG to write"),
+    CLI_OPTION("seed", "--seed", WG_FIELD_U64, AT(seed), 0, 0, NULL, "the random seed"),
+    CLI_OPTION("threads", "--threads", WG_FIELD_INT, AT(threads), 0, 1024, NULL,
+               "threads (0: all cores; the networks are tiny, more threads only add synchronisation)"),
+};
+static const wg_field two_gaussians_fields[] = {
+    REAL("--mu-real", tg.mu_real, WG_FIELD_DOUBLE), REAL("--mu-fake", tg.mu_fake, WG_FIELD_DOUBLE),
+    REAL("--sigma", tg.sigma, WG_FIELD_DOUBLE),     INT("--n", tg.n),
+    INT("--hidden", tg.hidden),                     INT("--disc-steps", tg.disc_steps),
+    REAL("--disc-lr", tg.disc_lr, WG_FIELD_FLOAT),  INT("--critic-steps", tg.critic_steps),
+    REAL("--critic-lr", tg.critic_lr, WG_FIELD_FLOAT), REAL("--clip", tg.clip, WG_FIELD_FLOAT),
+};
+static const wg_field parallel_lines_fields[] = {INT("--n", pl.n), INT("--ntheta", pl.ntheta),
+                                                 INT("--zbins", pl.zbins)};
+static const wg_field value_surface_fields[] = {
+    CLI_OPTION("data", "--data", WG_FIELD_CHOICE, AT(vs.data), 0, 0, toys, ""),
+    INT("--hidden", vs.hidden), INT("--layers", vs.layers), INT("--steps", vs.steps), INT("--batch", vs.batch),
+    REAL("--clip-lr", vs.clip_lr, WG_FIELD_FLOAT), REAL("--clip", vs.clip, WG_FIELD_FLOAT),
+    REAL("--gp-lr", vs.gp_lr, WG_FIELD_FLOAT), REAL("--lambda", vs.lambda, WG_FIELD_FLOAT),
+    INT("--grid", vs.grid), INT("--points", vs.npoints),
+};
+static const wg_field critic_estimate_fields[] = {
+    REAL("--shift", ce.shift, WG_FIELD_DOUBLE), REAL("--scale", ce.scale, WG_FIELD_DOUBLE),
+    INT("--hidden", ce.hidden), INT("--layers", ce.layers), INT("--steps", ce.steps), INT("--batch", ce.batch),
+    REAL("--lr", ce.lr, WG_FIELD_FLOAT), REAL("--lambda", ce.lambda, WG_FIELD_FLOAT),
+    INT("--n-eval", ce.n_eval), INT("--n-exact", ce.n_exact),
+};
+#define TABLE(t) t, (int)(sizeof t / sizeof t[0])
+
+static const struct {
+  const char *name;
+  const wg_field *fields;
+  int n;
+} figures[] = {{"two-gaussians", TABLE(two_gaussians_fields)},
+               {"parallel-lines", TABLE(parallel_lines_fields)},
+               {"value-surface", TABLE(value_surface_fields)},
+               {"critic-estimate", TABLE(critic_estimate_fields)}};
+
+static wg_status draw(int k, figure_cli *o) {
+  o->tg.seed = o->pl.seed = o->vs.seed = o->ce.seed = o->seed;
+  switch (k) {
+    case 0: return two_gaussians(&o->tg, o->out);
+    case 1: return parallel_lines(&o->pl, o->out);
+    case 2: return value_surface(&o->vs, o->out);
+    default: return critic_estimate(&o->ce, o->out);
   }
-  if (!out) return fail("%s needs --out FILE.png%s", name, "");
-  if (!check_out(out)) return fail("cannot write '%s': its folder is missing or not writable%s", out, "");
-  if (threads < 0) return fail("bad value for --threads: must be >= 0%s%s", "", "");
-  wg_set_threads(threads);
-  tg.seed = pl.seed = vs.seed = ce.seed = seed;
-  wg_status st;
-  if (own == o_tg) st = two_gaussians(&tg, out);
-  else if (own == o_pl) st = parallel_lines(&pl, out);
-  else if (own == o_vs) st = value_surface(&vs, out);
-  else st = critic_estimate(&ce, out);
-  if (st != WG_OK) {
+}
+
+int cmd_figure(int argc, char **argv) {
+  figure_cli o = {.seed = 1, .threads = 1};
+  wg_fig_two_gaussians_defaults(&o.tg);
+  wg_fig_parallel_lines_defaults(&o.pl);
+  wg_fig_value_surface_defaults(&o.vs);
+  wg_fig_critic_estimate_defaults(&o.ce);
+  int k = 0;
+  while (k < 4 && (argc < 1 || strcmp(argv[0], figures[k].name))) k++;
+  cli_group groups[] = {{TABLE(common), &o, NULL}, {k < 4 ? figures[k].fields : NULL, k < 4 ? figures[k].n : 0, &o, NULL}};
+  cli_command c = {.usage = usage_text, .groups = groups, .ngroups = 2};
+  int rc = cli_parse(&c, argc - (k < 4), argv + (k < 4));
+  if (rc) return rc == 1 ? 0 : rc;
+  if (k == 4)
+    return cli_fail(2, "needs a figure name: two-gaussians, parallel-lines, value-surface or critic-estimate");
+  if (!o.out) return cli_fail(2, "%s needs --out FILE.png", figures[k].name);
+  if (!check_out(o.out)) return cli_fail(2, "cannot write '%s': its folder is missing or not writable", o.out);
+  wg_set_threads(o.threads);
+  if (draw(k, &o) != WG_OK) {
     fflush(stdout);
-    fprintf(stderr, "wgan: figure: %s\n", wg_last_error());
-    return st == WG_EINVAL ? 2 : 1;
+    return cli_fail_lib();
   }
-  printf("wrote %s\n", out);
+  printf("wrote %s\n", o.out);
   return 0;
 }

@@ -2,25 +2,23 @@
  * draws from a trained generator. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 
-#include "args.h"
 #include "commands.h"
-#include "wgan.h"
+#include "options.h"
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: wgan sample DIR|CHECKPOINT -n N [--out grid.png] [--csv points.csv] [--seed S]\n"
-             "  images: --out writes a grid (8 per row), --csv one flattened image per row\n"
-             "  points: --csv writes one point per row (the default: stdout)\n");
-}
+typedef struct {
+  int n;
+  uint64_t seed;
+  const char *png, *csv;
+} sample_opts;
 
-/* DIR/checkpoint.safetensors, or the path itself. */
-static void checkpoint_path(const char *arg, char *out, size_t size) {
-  struct stat sb;
-  if (stat(arg, &sb) == 0 && S_ISDIR(sb.st_mode)) snprintf(out, size, "%s/checkpoint.safetensors", arg);
-  else snprintf(out, size, "%s", arg);
-}
+#define AT(member) WG_FIELD_AT(sample_opts, member)
+static const wg_field fields[] = {
+    CLI_OPTION("n", "-n", WG_FIELD_INT, AT(n), 1, 1000000, NULL, "samples to draw"),
+    CLI_OPTION("out", "--out", WG_FIELD_STRING, AT(png), 0, 0, NULL, "images: write a grid PNG (8 per row)"),
+    CLI_OPTION("csv", "--csv", WG_FIELD_STRING, AT(csv), 0, 0, NULL, "one sample per row (default for points: stdout)"),
+    CLI_OPTION("seed", "--seed", WG_FIELD_U64, AT(seed), 0, 0, NULL, "the noise"),
+};
 
 static int write_csv(FILE *f, const float *x, int n, int64_t dim) {
   for (int i = 0; i < n; i++)
@@ -28,72 +26,46 @@ static int write_csv(FILE *f, const float *x, int n, int64_t dim) {
   return ferror(f) ? -1 : 0;
 }
 
-int cmd_sample(int argc, char **argv) {
-  const char *source = NULL, *png = NULL, *csv = NULL;
-  long n = 64;
-  uint64_t seed = 1;
-  for (int i = 0; i < argc; i++) {
-    const char *v;
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      usage(stdout);
-      return 0;
-    } else if (arg_is(argv[i], "-n")) {
-      if (!(v = arg_value("sample", argc, argv, &i)) || arg_long("sample", "-n", v, 1, 1000000, &n)) return 2;
-    } else if (arg_is(argv[i], "--out")) {
-      if (!(png = arg_value("sample", argc, argv, &i))) return 2;
-    } else if (arg_is(argv[i], "--csv")) {
-      if (!(csv = arg_value("sample", argc, argv, &i))) return 2;
-    } else if (arg_is(argv[i], "--seed")) {
-      if (!(v = arg_value("sample", argc, argv, &i)) || arg_u64("sample", "--seed", v, &seed)) return 2;
-    } else if (argv[i][0] == '-' || source) {
-      fprintf(stderr, "wgan sample: unexpected argument '%s'\n", argv[i]);
-      return 2;
-    } else {
-      source = argv[i];
-    }
-  }
-  if (!source) {
-    usage(stderr);
-    return 2;
-  }
-  char path[1100];
-  checkpoint_path(source, path, sizeof path);
-  wg_gan_state s;
-  if (wg_checkpoint_load(path, &s) != WG_OK) {
-    fprintf(stderr, "wgan sample: %s\n", wg_last_error());
-    return 2;
-  }
-  int image = s.sample_ndim == 3;
-  if (png && !image) {
-    fprintf(stderr, "wgan sample: --out makes an image grid, but this generator makes %d-D points; use --csv\n",
-            s.sample_shape[0]);
-    wg_gan_state_free(&s);
-    return 2;
-  }
+/* Draws o->n samples of s and writes them where o says; the exit code. */
+static int draw(wg_gan_state *s, const sample_opts *o) {
   int64_t dim = 1;
-  for (int i = 0; i < s.sample_ndim; i++) dim *= s.sample_shape[i];
-  float *x = malloc(sizeof(float) * (size_t)(n * dim));
+  for (int i = 0; i < s->sample_ndim; i++) dim *= s->sample_shape[i];
+  float *x = malloc(sizeof(float) * (size_t)(o->n * dim));
   wg_rng rng;
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, o->seed);
   int code = 0;
-  if (!x || wg_gan_sample(&s.models, &rng, (int)n, x) != WG_OK) {
-    fprintf(stderr, "wgan sample: %s\n", wg_last_error());
-    code = 1;
-  }
-  if (!code && png &&
-      wg_png_write_grid(png, x, (int)n, s.sample_shape[0], s.sample_shape[1], s.sample_shape[2], 8, s.models.out_lo,
-                        s.models.out_hi) != WG_OK) {
-    fprintf(stderr, "wgan sample: %s\n", wg_last_error());
-    code = 1;
-  }
-  if (!code && (csv || !png)) {
-    FILE *f = csv ? fopen(csv, "w") : stdout;
-    if (!f || write_csv(f, x, (int)n, dim) || (csv && fclose(f))) {
-      fprintf(stderr, "wgan sample: cannot write %s\n", csv ? csv : "stdout");
-      code = 1;
-    }
+  if (!x) code = cli_fail(1, "out of memory for %d samples", o->n);
+  else if (wg_gan_sample(&s->models, &rng, o->n, x) != WG_OK) code = cli_fail_lib();
+  else if (o->png && wg_png_write_grid(o->png, x, o->n, s->sample_shape[0], s->sample_shape[1], s->sample_shape[2], 8,
+                                       s->models.out_lo, s->models.out_hi) != WG_OK)
+    code = cli_fail(1, "%s", wg_last_error());
+  if (!code && (o->csv || !o->png)) {
+    FILE *f = o->csv ? fopen(o->csv, "w") : stdout;
+    if (!f || write_csv(f, x, o->n, dim) || (o->csv && fclose(f)))
+      code = cli_fail(1, "cannot write %s", o->csv ? o->csv : "stdout");
   }
   free(x);
-  wg_gan_state_free(&s);
   return code;
+}
+
+int cmd_sample(int argc, char **argv) {
+  sample_opts o = {.n = 64, .seed = 1};
+  const char *source;
+  int npos;
+  cli_group g = {fields, sizeof fields / sizeof fields[0], &o, NULL};
+  cli_command c = {.usage = "usage: wgan sample DIR|CHECKPOINT [options]\n", .groups = &g, .ngroups = 1,
+                   .pos = &source, .max_pos = 1, .npos = &npos};
+  int rc = cli_parse(&c, argc, argv);
+  if (rc) return rc == 1 ? 0 : rc;
+  if (!npos) return cli_fail(2, "needs a run directory or checkpoint (wgan sample --help)");
+  char path[1100];
+  wg_checkpoint_path(source, path, sizeof path);
+  wg_gan_state s;
+  if (wg_checkpoint_load(path, &s) != WG_OK) return cli_fail(2, "%s", wg_last_error());
+  if (o.png && s.sample_ndim != 3)
+    rc = cli_fail(2, "--out makes an image grid, but this generator makes %d-D points; use --csv", s.sample_shape[0]);
+  else
+    rc = draw(&s, &o);
+  wg_gan_state_free(&s);
+  return rc;
 }

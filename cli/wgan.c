@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 
 typedef struct {
   const char *name;
@@ -56,7 +57,10 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], commands[i].name)) {
+      cli_name = commands[i].name;
+      return commands[i].run(argc - 2, argv + 2);
+    }
   fprintf(stderr, "wgan: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;

@@ -13,7 +13,7 @@
 #include "wgan/metrics.h"
 #include "wgan/plot.h"
 #include "wgan/report.h"
-#include "wgan/gan.h"
+#include "wgan/train.h"
 #include "wgan/eval.h"
 #include "wgan/figures.h"
 #endif

@@ -28,7 +28,7 @@ reject() {
   out=$("$W" "$@" --plan "$T/plan.csv" 2>"$T/err"); rc=$?
   if [ $rc -ne 2 ]; then bad "$name" "exit $rc, want 2 ($(cat "$T/err"))"
   elif [ -n "$out" ]; then bad "$name" "printed '$out'"
-  elif ! grep -q -- "^wgan: .*$pattern" "$T/err"; then bad "$name" "message '$(cat "$T/err")' lacks '$pattern'"
+  elif ! grep -q -- "^wgan [a-z]*: .*$pattern" "$T/err"; then bad "$name" "message '$(cat "$T/err")' lacks '$pattern'"
   elif [ "$(cat "$T/plan.csv")" != keep ]; then bad "$name" "plan file overwritten"
   else ok "$name"; fi
 }
@@ -86,8 +86,8 @@ reject zero_weights "all weights are zero" emd "$T/a.csv" "$T/b.csv" --weights-b
 reject weights_count "3 weights for the 2 points" emd "$T/a.csv" "$T/b.csv" --weights-a "$T/w3.csv"
 reject unequal_masses "unequal total masses" emd "$T/a.csv" "$T/b.csv" --weights-a "$T/w12.csv"
 reject cost_shape "2 x 3 cost matrix for 2 x 2" emd "$T/a.csv" "$T/b.csv" --cost "$T/c23.csv"
-reject p_below_one "p must be >= 1" emd "$T/a.csv" "$T/b.csv" --p 0.5
-reject unknown_metric "unknown metric 'manhattan'" emd "$T/a.csv" "$T/b.csv" --metric manhattan
+reject p_below_one "--p: '0.5' is not a number >= 1" emd "$T/a.csv" "$T/b.csv" --p 0.5
+reject unknown_metric "--metric: 'manhattan' is not one of" emd "$T/a.csv" "$T/b.csv" --metric manhattan
 # a = (1/3, 2/3): 1/3 and 1/2 move 1, the last 1/6 moves sqrt(2)
 out=$("$W" emd "$T/a.csv" "$T/b.csv" --weights-a "$T/w12.csv" --normalize)
 if awk -v v="$out" 'BEGIN { e = 5 / 6 + sqrt(2) / 6; exit !(v - e < 1e-15 && e - v < 1e-15) }'

@@ -70,7 +70,7 @@ bad() { # NAME PATTERN ARGS...
   local name=$1 pat=$2; shift 2
   "$W" "$@" >"$T/bad.out" 2>"$T/bad.err"
   local rc=$?
-  if [ $rc -eq 2 ] && [ ! -s "$T/bad.out" ] && [ "$(wc -l <"$T/bad.err")" -eq 1 ] && grep -q "^wgan: .*$pat" "$T/bad.err"; then ok "$name"
+  if [ $rc -eq 2 ] && [ ! -s "$T/bad.out" ] && [ "$(wc -l <"$T/bad.err")" -eq 1 ] && grep -q "^wgan [a-z]*: .*$pat" "$T/bad.err"; then ok "$name"
   else fail "$name" "rc $rc stdout '$(head -c 200 "$T/bad.out")' stderr '$(cat "$T/bad.err")'"; fi
 }
 bad bad_missing_samples "$T/none.idx" eval --samples "$T/none.idx" --data fashion-mnist
@@ -84,7 +84,7 @@ bad bad_csv "bad.csv" eval --samples "$T/bad.csv" --data 8gaussians
 head -c 300 "$T/cls.safetensors" >"$T/cut.safetensors"
 bad bad_classifier_file "cut.safetensors" eval --samples "$T/real.idx" --data fashion-mnist --classifier "$T/cut.safetensors"
 bad bad_classifier_missing "absent.safetensors" eval --samples "$T/real.idx" --data fashion-mnist --classifier "$T/absent.safetensors"
-bad bad_checkpoint_missing "no such checkpoint" eval "$T/norun"
+bad bad_checkpoint_missing "norun: cannot open" eval "$T/norun"
 bad bad_n "-n" eval --samples "$T/real.idx" --data fashion-mnist -n 1
 bad bad_classifier_out "--out" classifier train --epochs 1
 exit 0

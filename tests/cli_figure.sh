@@ -12,7 +12,7 @@ bad() {  # name, then the arguments
   local rc=$?
   if [ $rc -ne 2 ]; then echo "FAIL $name: exit $rc, expected 2"
   elif [ -s "$tmp/out" ]; then echo "FAIL $name: wrote to stdout"
-  elif [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q '^wgan: ' "$tmp/err"; then echo "FAIL $name: stderr: $(cat "$tmp/err")"
+  elif [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q '^wgan [a-z]*: ' "$tmp/err"; then echo "FAIL $name: stderr: $(cat "$tmp/err")"
   elif [ -e "$tmp/f.png" ]; then echo "FAIL $name: wrote the PNG"
   else echo "ok $name"; fi
 }

@@ -11,8 +11,7 @@
 
 static void clipping_bounds_the_critic_while_training(void) {
   wg_train_config cfg;
-  wg_train_config_defaults(&cfg, WG_LOSS_CLIP);
-  strcpy(cfg.model, "dcgan28");
+  wg_train_config_defaults(&cfg, WG_LOSS_CLIP, WG_MODEL_DCGAN28);
   cfg.dim = 4, cfg.nz = 8, cfg.batch = 4, cfg.batchnorm = 1, cfg.warmup_critic = 0, cfg.clip = 0.02f;
   cfg.lr_critic = 0.05f; /* large steps, so clipping has work to do */
   wg_dataset *ds = wg_dataset_new(16, 3, (int[]){1, 28, 28}, 0);
@@ -47,7 +46,7 @@ static void clipping_bounds_the_critic_while_training(void) {
   CHECK(back.iter == 3 && !memcmp(back.models.critic->params, s.models.critic->params,
                                   sizeof(float) * (size_t)s.models.critic->n_params) &&
             !memcmp(back.opt_gen.v, s.opt_gen.v, sizeof(float) * (size_t)s.opt_gen.n) &&
-            !memcmp(back.rng.s, s.rng.s, sizeof s.rng.s) && !strcmp(back.cfg.model, "dcgan28"),
+            !memcmp(back.rng.s, s.rng.s, sizeof s.rng.s) && back.cfg.model == WG_MODEL_DCGAN28,
         "the loaded checkpoint differs from the saved state");
   unlink(path);
   wg_gan_state_free(&back);
@@ -58,9 +57,8 @@ static void clipping_bounds_the_critic_while_training(void) {
 
 static void penalty_drives_gradient_norm_towards_one(void) {
   wg_train_config cfg;
-  wg_train_config_defaults(&cfg, WG_LOSS_GP);
-  strcpy(cfg.model, "mlp");
-  cfg.dim = 32, cfg.nz = 2, cfg.batch = 64, cfg.lr_critic = cfg.lr_gen = 1e-3f;
+  wg_train_config_defaults(&cfg, WG_LOSS_GP, WG_MODEL_MLP);
+  cfg.dim = 32, cfg.nz = 2, cfg.batch = 64, cfg.lr_critic = cfg.lr_gen = 1e-3f, cfg.lambda = 10;
   wg_source src;
   CHECK(wg_source_open(&src, "8gaussians", 0, 1, 1) == WG_OK, "%s", wg_last_error());
   wg_gan_state s;

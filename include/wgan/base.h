@@ -24,4 +24,7 @@ void wg_clear_error(void);
 void wg_set_threads(int n);
 int wg_get_threads(void);
 
+/* Seconds on a monotonic clock, from an arbitrary fixed point. */
+double wg_seconds(void);
+
 #endif

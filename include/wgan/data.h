@@ -126,4 +126,14 @@ wg_dataset *wg_idx_load_named(const char *name, int train, int64_t limit, float 
  * [lo, hi]. limit > 0 loads only the first `limit` files. No labels. */
 wg_dataset *wg_png_folder_load(const char *dir, int64_t limit, float lo, float hi);
 
+/* ---- any file or folder ---- */
+
+/* A .csv file of points, a folder of PNG files, or an IDX image file (plain
+ * or .gz), told apart by name; images in [0, 1]. NULL with a message that
+ * names the path, or says the name is no known data. */
+wg_dataset *wg_dataset_load(const char *path);
+/* n distinct samples of ds (a partial shuffle drawn from rng) into
+ * out[n, dim]; WG_EINVAL if ds has fewer than n. */
+wg_status wg_dataset_draw(const wg_dataset *ds, int64_t n, wg_rng *rng, float *out);
+
 #endif

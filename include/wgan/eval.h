@@ -105,4 +105,75 @@ wg_status wg_classifier_save(const wg_classifier *c, const char *path, const cha
 /* Loads a file wg_classifier_save wrote (checksum required). */
 wg_status wg_classifier_load(wg_classifier *c, const char *path);
 
+typedef struct {
+  double test_accuracy;   /* on Fashion-MNIST's t10k set */
+  double seconds;         /* of training */
+  int64_t train_images;
+} wg_classifier_report;
+/* The whole job of `wgan classifier train`: trains a classifier initialised
+ * from o->seed on Fashion-MNIST's training set (its first limit images; 0:
+ * all), measures it on the test set and saves it to path with those figures
+ * in its metadata. */
+wg_status wg_classifier_make(const char *path, const wg_classifier_opts *o, int64_t limit,
+                             wg_classifier_progress progress, void *user, wg_classifier_report *out);
+
+/* ---- the whole evaluation of `wgan eval` ---- */
+
+/* The real data an evaluation compares with: two disjoint pools, the
+ * held-out one and the floor's. */
+typedef struct {
+  int is_toy, is_g1d;
+  wg_toy_kind toy;
+  wg_gauss1d g1d;
+  wg_dataset *heldout, *other;  /* data sets */
+  int ndim, shape[3];           /* per-sample shape */
+  int64_t dim, avail;           /* samples each pool can give (0: unlimited) */
+  const char *what;             /* what the held-out samples are, in words */
+} wg_eval_data;
+
+/* Opens name: a toy distribution or gaussians1d N(g1d_mean, g1d_std^2)
+ * (fresh draws for both pools), fashion-mnist (the t10k test set; the
+ * floor's pool the training set), or a file (wg_dataset_load) split at
+ * random into halves by rng. */
+wg_status wg_eval_data_open(wg_eval_data *d, const char *name, float g1d_mean, float g1d_std, wg_rng *rng);
+/* real[n, dim] from the held-out pool and real2[n, dim] from the other,
+ * from independent streams of seed. */
+wg_status wg_eval_data_draw(const wg_eval_data *d, int64_t n, uint64_t seed, float *real, float *real2);
+void wg_eval_data_close(wg_eval_data *d);
+
+typedef struct {
+  /* The generated samples: a data set of them, or a generator drawing
+   * samples of per-sample shape (gen_ndim, gen_shape). */
+  const wg_dataset *samples;
+  wg_gan_models *gen;
+  int gen_ndim, gen_shape[3];
+  const char *data;             /* the real data (wg_eval_data_open) */
+  float g1d_mean, g1d_std;
+  int64_t n;                    /* samples per set; 0: 2000 points or 1000 images */
+  uint64_t seed;                /* the draws of real and generated samples */
+  /* The feature classifier for 28x28 images: this file (it must exist), or
+   * NULL: classifier.safetensors in search_dir (if not NULL), then in the
+   * current folder; none found leaves the Frechet distance out. */
+  const char *classifier, *search_dir;
+} wg_eval_opts;
+
+typedef struct {
+  int64_t n, dim;
+  double w1, w1_floor;
+  int has_frechet;
+  double frechet, frechet_floor;
+  char no_frechet_reason[1536];  /* why there is none, where one was wanted */
+  int has_modes;
+  wg_mode_coverage modes;
+  const char *heldout;          /* what the real samples are */
+} wg_eval_result;
+
+/* The default options: seed 1, n chosen by the data. */
+wg_eval_opts wg_eval_defaults(void);
+/* The exact W1 of n generated against n held-out real samples beside the
+ * floor W1(real, real) of the same n; for 28x28 images the Frechet distance
+ * in the classifier's features; for the 2-D mixtures the modes covered.
+ * Images are compared in [0, 1], whatever the generator's output range. */
+wg_status wg_evaluate(const wg_eval_opts *o, wg_eval_result *out);
+
 #endif

@@ -107,11 +107,17 @@ typedef struct {
  * shape {2}, hidden 512, layers 3: the WGAN-GP toy model; with an image
  * shape: the WGAN paper's MLP. */
 wg_status wg_models_mlp(wg_gan_models *m, int nz, int ndim, const int *shape, int hidden, int layers);
+/* Appends the MLP critic's layers to net: hidden x layers (Linear + ReLU),
+ * then Linear -> 1. */
+wg_status wg_net_mlp_critic(wg_net *net, int hidden, int layers);
 /* The WGAN-GP MNIST model (28x28x1) with width dim; batchnorm adds the
  * BatchNorm layers of that script's clipping mode. */
 wg_status wg_models_dcgan28(wg_gan_models *m, int nz, int dim, int batchnorm);
 /* The WGAN paper's DCGAN for size 32 or 64, nc channels, widths ngf = ndf = dim. */
 wg_status wg_models_dcgan(wg_gan_models *m, int size, int nc, int nz, int dim, int batchnorm);
 void wg_models_free(wg_gan_models *m);
+/* n samples from the generator: out[n, sample...]. Uses noise from rng;
+ * BatchNorm in eval mode. */
+wg_status wg_gan_sample(wg_gan_models *m, wg_rng *rng, int n, float *out);
 
 #endif

@@ -102,4 +102,14 @@ wg_status wg_sinkhorn(const double *xa, int64_t n, const double *xb, int64_t m, 
 wg_status wg_kl_divergence(const double *p, const double *q, int64_t n, double *out);
 wg_status wg_js_divergence(const double *p, const double *q, int64_t n, double *out);
 
+/* ---- one entry for every method ---- */
+
+typedef enum { WG_OT_EXACT, WG_OT_SINKHORN } wg_ot_method;
+/* The distance by method: exact (the 1-D closed form where d = 1 and no
+ * cost matrix, plan or potentials is asked, else the network simplex) or
+ * Sinkhorn's entropic approximation. *how names what ran. */
+wg_status wg_transport(const double *xa, int64_t n, const double *xb, int64_t m, int d, const double *wa,
+                       const double *wb, const wg_emd_options *o, wg_ot_method method, wg_emd_result *r,
+                       const char **how);
+
 #endif

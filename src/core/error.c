@@ -21,6 +21,13 @@ wg_status wg_failed(const char *what) {
   return last_status != WG_OK ? last_status : wg_set_error(WG_EINVAL, "%s failed", what);
 }
 
+wg_status wg_error_prefix(const char *prefix) {
+  wg_status st = wg_failed(prefix);
+  char old[sizeof last_message];
+  snprintf(old, sizeof old, "%s", last_message);
+  return wg_set_error(st, "%s: %s", prefix, old);
+}
+
 const char *wg_last_error(void) { return last_message; }
 
 wg_status wg_last_status(void) { return last_status; }

@@ -13,6 +13,10 @@ wg_status wg_set_error(wg_status status, const char *fmt, ...)
  * WG_EINVAL with a message naming what: never WG_OK for a failure. */
 wg_status wg_failed(const char *what);
 
+/* Puts "prefix: " before the last message (saying where a failure of a
+ * lower layer happened); returns its status. */
+wg_status wg_error_prefix(const char *prefix);
+
 /* A broken invariant of the library (never bad user input): prints where,
  * then aborts. Stays on whatever NDEBUG says. */
 #define WG_ASSERT(cond) ((cond) ? (void)0 : wg_assert_fail(#cond, __FILE__, __LINE__))

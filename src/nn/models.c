@@ -1,4 +1,7 @@
-/* The reference architectures (REFERENCE.md sections 1-2), built by name. */
+/* The reference architectures: the toy MLPs and the 28x28 model of the
+ * WGAN-GP paper's code (igul222/improved_wgan_training: gan_toy.py,
+ * gan_mnist.py) and the DCGAN of the WGAN paper's code
+ * (martinarjovsky/WassersteinGAN). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -51,12 +54,17 @@ wg_status wg_models_mlp(wg_gan_models *m, int nz, int ndim, const int *shape, in
   TRY(wg_net_linear(m->gen, flat, 1, WG_FAN_GLOROT));
   if (ndim > 1) TRY(wg_net_reshape(m->gen, ndim, shape));
   if (ndim > 1) TRY(wg_net_reshape(m->critic, 1, (int[]){flat}));
-  for (int i = 0; i < layers; i++) {
-    TRY(wg_net_linear(m->critic, hidden, 1, WG_FAN_HE));
-    TRY(wg_net_activation(m->critic, WG_LAYER_RELU, 0));
-  }
-  TRY(wg_net_linear(m->critic, 1, 1, WG_FAN_GLOROT));
+  TRY(wg_net_mlp_critic(m->critic, hidden, layers));
   return finish(m);
+}
+
+wg_status wg_net_mlp_critic(wg_net *net, int hidden, int layers) {
+  for (int i = 0; i < layers; i++) {
+    wg_status st = wg_net_linear(net, hidden, 1, WG_FAN_HE);
+    if (st == WG_OK) st = wg_net_activation(net, WG_LAYER_RELU, 0);
+    if (st != WG_OK) return st;
+  }
+  return wg_net_linear(net, 1, 1, WG_FAN_GLOROT);
 }
 
 wg_status wg_models_dcgan28(wg_gan_models *m, int nz, int dim, int batchnorm) {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "wgan/gan.h"
+#include "wgan/nn.h"
 
 wg_status wg_gan_sample(wg_gan_models *m, wg_rng *rng, int n, float *out) {
   if (n < 1) return wg_set_error(WG_EINVAL, "the number of samples must be positive, not %d", n);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "gan/figure_critic.h"
+#include "figures/critic.h"
 #include "wgan/figures.h"
 #include "wgan/plot.h"
 
@@ -106,11 +106,11 @@ wg_status wg_fig_value_surface(const wg_fig_value_surface_opts *o, const char *p
   wg_net *clip = wg_fig_mlp(2, o->hidden, o->layers, o->clip, &rng);
   wg_net *gp = wg_fig_mlp(2, o->hidden, o->layers, 0, &rng);
   wg_status st = clip && gp ? WG_OK : wg_last_status();
-  wg_fig_train_opts t = {.kind = WG_FIG_CLIP, .steps = o->steps, .batch = o->batch, .opt = WG_OPT_RMSPROP,
+  wg_fig_train_opts t = {.kind = WG_LOSS_CLIP, .steps = o->steps, .batch = o->batch, .opt = WG_OPT_RMSPROP,
                          .lr = o->clip_lr, .beta1 = 0.99f, .clip = o->clip, .real = draw_real,
                          .fake = draw_fake, .real_user = &kind, .fake_user = &kind};
   if (st == WG_OK) st = wg_fig_train(clip, 2, &t, &rng);
-  t.kind = WG_FIG_GP, t.opt = WG_OPT_ADAM, t.lr = o->gp_lr, t.beta1 = 0.5f, t.beta2 = 0.9f, t.lambda = o->lambda;
+  t.kind = WG_LOSS_GP, t.opt = WG_OPT_ADAM, t.lr = o->gp_lr, t.beta1 = 0.5f, t.beta2 = 0.9f, t.lambda = o->lambda;
   if (st == WG_OK) st = wg_fig_train(gp, 2, &t, &rng);
   if (st == WG_OK) st = measure(clip, real, fake, n, g, &r->clip_real, &r->clip_fake, &r->clip_gap);
   if (st == WG_OK) st = measure(gp, real, fake, n, g, &r->gp_real, &r->gp_fake, &r->gp_gap);

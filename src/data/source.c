@@ -1,32 +1,12 @@
 /* Real samples for training: toy distributions or a data set in epochs. */
 #include "wgan/source.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/error.h"
-#include "wgan/csv.h"
-
-static int ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n >= k && !strcmp(s + n - k, suffix);
-}
-
-static wg_status load_csv(wg_source *src, const char *path) {
-  double *rows;
-  int64_t n;
-  int cols;
-  wg_status st = wg_csv_read(path, &rows, &n, &cols);
-  if (st != WG_OK) return st;
-  src->ds = wg_dataset_from_doubles(rows, n, cols);
-  free(rows);
-  return src->ds ? WG_OK : wg_last_status();
-}
 
 wg_status wg_source_open(wg_source *src, const char *name, float g1d_mean, float g1d_std, uint64_t seed) {
   memset(src, 0, sizeof *src);
-  struct stat sb;
   if (wg_toy_from_name(name, &src->toy) == WG_OK) {
     src->kind = WG_SOURCE_TOY;
     src->ndim = 1, src->shape[0] = 2;
@@ -41,18 +21,8 @@ wg_status wg_source_open(wg_source *src, const char *name, float g1d_mean, float
     return WG_OK;
   }
   src->kind = WG_SOURCE_DATASET;
-  if (!strcmp(name, "fashion-mnist")) src->ds = wg_idx_load_named(name, 1, 0, 0.0f, 1.0f);
-  else if (ends_with(name, ".csv")) {
-    if (load_csv(src, name) != WG_OK) return wg_last_status();
-  } else if (stat(name, &sb) == 0 && S_ISDIR(sb.st_mode)) src->ds = wg_png_folder_load(name, 0, 0.0f, 1.0f);
-  else if (strstr(name, "idx") || ends_with(name, "ubyte") || ends_with(name, ".gz") || stat(name, &sb) == 0)
-    src->ds = wg_idx_load(name, NULL, 0, 0.0f, 1.0f);
-  else
-    return wg_set_error(WG_EINVAL,
-                        "unknown data '%s': not 8gaussians, 25gaussians, swissroll, gaussians1d, fashion-mnist, nor "
-                        "an existing .csv file, IDX file or PNG folder",
-                        name);
-  if (!src->ds) return wg_last_status();
+  src->ds = !strcmp(name, "fashion-mnist") ? wg_idx_load_named(name, 1, 0, 0.0f, 1.0f) : wg_dataset_load(name);
+  if (!src->ds) return wg_failed(name);
   src->ndim = src->ds->ndim;
   memcpy(src->shape, src->ds->shape, sizeof src->shape);
   if (src->ndim == 3) src->hi = 1.0f;

@@ -1,15 +1,17 @@
 /* What a training run writes besides its checkpoint and metrics: sample
- * grids, toy frames, loss.png, report.html. None of it draws from the
- * run's RNG, so outputs never change the training. */
-#include "run_outputs.h"
+ * grids, toy frames, loss.png, report.html. */
+#include "train/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "wgan/io.h"
+#include "wgan/metrics.h"
+#include "wgan/plot.h"
+#include "wgan/report.h"
 
-enum { GRID = 64, TOY_POINTS = RUN_FIXED_NOISE_ROWS, HEAT = 81 };
+enum { GRID = 64, TOY_POINTS = WG_RUN_FIXED_NOISE_ROWS, HEAT = 81 };
 
 /* The generator's output for fixed noise z[n, nz] into out. */
 static int generate(wg_gan_state *s, const float *z, int n, float *out) {
@@ -43,8 +45,8 @@ static int critic_surface(wg_gan_state *s, float *z) {
   return v ? 0 : -1;
 }
 
-static void warn_plot(const char *what) {
-  progress_note("wgan train: warning: %s not drawn: %s (the CSV files are written)", what, wg_last_error());
+static void warn_plot(const wg_run *r, const char *what) {
+  wg_run_warn(r, "%s not drawn: %s (the CSV files are written)", what, wg_last_error());
 }
 
 static int write_points_csv(const char *path, const float *x, int n, int d) {
@@ -60,7 +62,9 @@ static int write_points_csv(const char *path, const float *x, int n, int d) {
 }
 
 /* Real points and generated points over the critic's value (the reference's toy frames). */
-static void toy_frame(const char *path, wg_gan_state *s, const float *real, const float *fake, int64_t iter) {
+static void toy_frame(wg_run *r, const char *path, const float *real, const float *fake) {
+  wg_gan_state *s = &r->s;
+  int64_t iter = s->iter;
   float *z = malloc(sizeof(float) * HEAT * HEAT);
   if (!z || critic_surface(s, z)) {
     free(z);
@@ -76,17 +80,21 @@ static void toy_frame(const char *path, wg_gan_state *s, const float *real, cons
   wg_plot_panel panel = {.title = title, .xmin = -3, .xmax = 3, .ymin = -3, .ymax = 3, .square = 1,
                          .heatmap = &heat, .series = series, .nseries = 2};
   wg_plot_figure fig = {.panels = &panel, .npanels = 1, .width = 640, .height = 560};
-  if (wg_plot_render(&fig, path) != WG_OK) warn_plot("the toy frame");
+  if (wg_plot_render(&fig, path) != WG_OK) warn_plot(r, "the toy frame");
   free(z);
 }
 
-int run_write_samples(const char *dir, wg_gan_state *s, wg_source *src, const float *fixed_noise, int64_t iter) {
+static int write_samples(wg_run *r) {
+  wg_gan_state *s = &r->s;
+  wg_source *src = &r->src;
+  const char *dir = r->dir;
+  int64_t iter = s->iter;
   char path[1100];
   int64_t dim = 1;
   for (int i = 0; i < s->sample_ndim; i++) dim *= s->sample_shape[i];
   int n = wg_source_is_image(src) ? GRID : TOY_POINTS;
   float *fake = malloc(sizeof(float) * (size_t)(n * dim)), *real = malloc(sizeof(float) * (size_t)(n * dim));
-  int rc = !fake || !real || generate(s, fixed_noise, n, fake);
+  int rc = !fake || !real || generate(s, r->fixed_noise, n, fake);
   if (!rc && wg_source_is_image(src)) {
     snprintf(path, sizeof path, "%s/samples_%06lld.png", dir, (long long)iter);
     const int *sh = s->sample_shape;
@@ -96,11 +104,11 @@ int run_write_samples(const char *dir, wg_gan_state *s, wg_source *src, const fl
     rc = write_points_csv(path, fake, n, (int)dim);
     if (!rc && dim == 2 && src->kind == WG_SOURCE_TOY) {
       /* Real points from their own stream, the same at every frame. */
-      wg_rng r;
-      wg_rng_seed(&r, s->cfg.seed ^ 0x7e41ULL);
-      wg_toy_sample(src->toy, &r, real, n);
+      wg_rng frame_rng;
+      wg_rng_seed(&frame_rng, s->cfg.seed ^ 0x7e41ULL);
+      wg_toy_sample(src->toy, &frame_rng, real, n);
       snprintf(path, sizeof path, "%s/frame_%06lld.png", dir, (long long)iter);
-      toy_frame(path, s, real, fake, iter);
+      toy_frame(r, path, real, fake);
     }
   }
   free(fake);
@@ -108,7 +116,8 @@ int run_write_samples(const char *dir, wg_gan_state *s, wg_source *src, const fl
   return rc ? -1 : 0;
 }
 
-void run_plot_loss(const char *dir) {
+static void plot_loss(wg_run *r) {
+  const char *dir = r->dir;
   char path[1100];
   wg_metrics_row *rows = NULL;
   wg_eval_row *evals = NULL;
@@ -121,12 +130,14 @@ void run_plot_loss(const char *dir) {
   snprintf(path, sizeof path, "%s/evals.csv", dir);
   if (wg_evals_read(path, &evals, &ne) != WG_OK) ne = 0;
   snprintf(path, sizeof path, "%s/loss.png", dir);
-  if (wg_plot_loss(rows, n, evals, ne, "critic's estimate of W (-critic loss)", path) != WG_OK) warn_plot("loss.png");
+  if (wg_plot_loss(rows, n, evals, ne, "critic's estimate of W (-critic loss)", path) != WG_OK) warn_plot(r, "loss.png");
   free(rows);
   free(evals);
 }
 
-void run_write_report(const char *dir, const wg_gan_state *s, const wg_iter_stats *last, const char *status) {
+static void write_report(wg_run *r, const char *status) {
+  const wg_gan_state *s = &r->s;
+  const wg_iter_stats *last = r->has_last ? &r->last : NULL;
   const wg_train_config *c = &s->cfg;
   char v[24][64];
   int k = 0;
@@ -135,7 +146,7 @@ void run_write_report(const char *dir, const wg_gan_state *s, const wg_iter_stat
 #define KV(list, n, key, fmt, ...) \
   (snprintf(v[k], sizeof v[k], fmt, __VA_ARGS__), list[n++] = (wg_kv){key, v[k++]})
   config[nc++] = (wg_kv){"data", c->data};
-  config[nc++] = (wg_kv){"model", c->model};
+  config[nc++] = (wg_kv){"model", wg_model_name(c->model)};
   config[nc++] = (wg_kv){"loss", wg_loss_name(c->loss)};
   KV(config, nc, "iterations", "%lld", (long long)c->iters);
   KV(config, nc, "batch", "%d", c->batch);
@@ -163,6 +174,11 @@ void run_write_report(const char *dir, const wg_gan_state *s, const wg_iter_stat
 #undef KV
   wg_report report = {.title = "wgan training run", .config = config, .nconfig = nc, .results = results,
                       .nresults = nr};
-  if (wg_report_write(dir, &report) != WG_OK)
-    progress_note("wgan train: warning: report.html not written: %s", wg_last_error());
+  if (wg_report_write(r->dir, &report) != WG_OK) wg_run_warn(r, "report.html not written: %s", wg_last_error());
+}
+
+void wg_run_write_outputs(wg_run *r, const char *status) {
+  if (write_samples(r)) wg_run_warn(r, "the samples of iteration %lld were not written", (long long)r->s.iter);
+  plot_loss(r);
+  write_report(r, status);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "gan/figure_critic.h"
+#include "figures/critic.h"
 #include "wgan/figures.h"
 #include "wgan/plot.h"
 
@@ -109,11 +109,11 @@ wg_status wg_fig_two_gaussians(const wg_fig_two_gaussians_opts *o, const char *p
   fixed_set sr = {real, n}, sf = {fake, n};
   wg_net *disc = wg_fig_mlp(1, o->hidden, 2, 0, &rng), *critic = wg_fig_mlp(1, o->hidden, 2, o->clip, &rng);
   wg_status st = disc && critic ? WG_OK : wg_last_status();
-  wg_fig_train_opts t = {.kind = WG_FIG_GAN, .steps = o->disc_steps, .batch = n, .opt = WG_OPT_ADAM,
+  wg_fig_train_opts t = {.kind = WG_LOSS_GAN, .steps = o->disc_steps, .batch = n, .opt = WG_OPT_ADAM,
                          .lr = o->disc_lr, .beta1 = 0.5f, .beta2 = 0.999f, .real = draw_fixed,
                          .fake = draw_fixed, .real_user = &sr, .fake_user = &sf};
   if (st == WG_OK) st = wg_fig_train(disc, 1, &t, &rng);
-  t = (wg_fig_train_opts){.kind = WG_FIG_CLIP, .steps = o->critic_steps, .batch = n, .opt = WG_OPT_RMSPROP,
+  t = (wg_fig_train_opts){.kind = WG_LOSS_CLIP, .steps = o->critic_steps, .batch = n, .opt = WG_OPT_RMSPROP,
                           .lr = o->critic_lr, .beta1 = 0.99f, .clip = o->clip, .real = draw_fixed,
                           .fake = draw_fixed, .real_user = &sr, .fake_user = &sf};
   if (st == WG_OK) st = wg_fig_train(critic, 1, &t, &rng);

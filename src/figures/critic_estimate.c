@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "gan/figure_critic.h"
+#include "figures/critic.h"
 #include "wgan/figures.h"
 #include "wgan/ot.h"
 #include "wgan/plot.h"
@@ -126,7 +126,7 @@ wg_status wg_fig_critic_estimate(const wg_fig_critic_estimate_opts *o, const cha
       st = wg_last_status();
       break;
     }
-    wg_fig_train_opts t = {.kind = WG_FIG_GP, .steps = o->steps, .batch = o->batch, .opt = WG_OPT_ADAM,
+    wg_fig_train_opts t = {.kind = WG_LOSS_GP, .steps = o->steps, .batch = o->batch, .opt = WG_OPT_ADAM,
                            .lr = o->lr, .beta1 = 0.5f, .beta2 = 0.9f, .lambda = o->lambda, .real = draw,
                            .fake = draw, .real_user = &sides[k][0], .fake_user = &sides[k][1],
                            .progress = track, .progress_user = &tr[k], .every = o->every};

@@ -1,27 +1,22 @@
 /* Internal: the critics and discriminators of the figures, trained against
  * fixed distributions (no generator is trained), and what the figures
  * measure on them (values and input gradients at given points). */
-#ifndef WGAN_GAN_FIGURE_CRITIC_H
-#define WGAN_GAN_FIGURE_CRITIC_H
+#ifndef WGAN_FIGURES_CRITIC_H
+#define WGAN_FIGURES_CRITIC_H
 #include "wgan/nn.h"
 #include "wgan/optim.h"
-
-typedef enum {
-  WG_FIG_CLIP,  /* WGAN critic: max mean C(real) - mean C(fake), weights clamped to [-c, c] */
-  WG_FIG_GP,    /* WGAN-GP critic: the same plus lambda mean((||grad C(xhat)|| - 1)^2) */
-  WG_FIG_GAN    /* GAN discriminator: logistic loss on the logit, real = 1, fake = 0 */
-} wg_fig_critic_kind;
+#include "wgan/train.h"
 
 /* Draws n points x[n, d] of one distribution. */
 typedef void (*wg_fig_sampler)(void *user, wg_rng *rng, float *x, int n);
 
 typedef struct {
-  wg_fig_critic_kind kind;
+  wg_loss_kind kind;       /* the trainer's losses: clip (weights clamped to [-c, c]), gp, gan */
   int steps, batch;
   wg_optim_kind opt;      /* RMSprop (beta1 = its alpha) or Adam */
   float lr, beta1, beta2;
-  float clip;             /* WG_FIG_CLIP */
-  float lambda;           /* WG_FIG_GP */
+  float clip;             /* WG_LOSS_CLIP */
+  float lambda;           /* WG_LOSS_GP */
   wg_fig_sampler real, fake;
   void *real_user, *fake_user;
   /* Called every `every` steps (and after the last) with the step count; may be NULL. */

@@ -3,77 +3,62 @@
  * the configuration (JSON), iteration and sample shape as metadata. Other
  * tools read the weights by name ("gen.params", "critic.params"). */
 #include <cJSON.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
-#include "wgan/gan.h"
+#include "wgan/train.h"
 #include "wgan/io.h"
 
 #define FORMAT "wgan-checkpoint-1"
 
-/* ---- the configuration as JSON ---- */
+/* ---- the configuration as JSON, one key per field of the table ---- */
+
+/* Text, choices and 64-bit seeds as JSON strings (JSON numbers lose 64-bit
+ * integers), everything else as numbers. */
+static int is_string(const wg_field *f) {
+  return f->type == WG_FIELD_TEXT || f->type == WG_FIELD_CHOICE || f->type == WG_FIELD_U64;
+}
 
 static char *config_json(const wg_train_config *c) {
   cJSON *j = cJSON_CreateObject();
-  cJSON_AddStringToObject(j, "data", c->data);
-  cJSON_AddStringToObject(j, "model", c->model);
-  cJSON_AddStringToObject(j, "loss", wg_loss_name(c->loss));
-  char seed[32];
-  snprintf(seed, sizeof seed, "%" PRIu64, c->seed); /* a string: JSON numbers lose 64-bit integers */
-  cJSON_AddStringToObject(j, "seed", seed);
-  const struct {
-    const char *key;
-    double value;
-  } numbers[] = {{"iters", (double)c->iters}, {"batch", c->batch},       {"n_critic", c->n_critic},
-                 {"warmup_critic", c->warmup_critic}, {"lr_gen", c->lr_gen},  {"lr_critic", c->lr_critic},
-                 {"beta1", c->beta1},         {"beta2", c->beta2},         {"clip", c->clip},
-                 {"lambda", c->lambda},       {"nz", c->nz},               {"dim", c->dim},
-                 {"batchnorm", c->batchnorm}, {"g1d_mean", c->g1d_mean},   {"g1d_std", c->g1d_std},
-                 {"threads", c->threads}};
-  for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-    cJSON_AddNumberToObject(j, numbers[i].key, numbers[i].value);
+  int n;
+  const wg_field *fields = wg_train_fields(&n);
+  for (int i = 0; i < n; i++) {
+    if (is_string(&fields[i])) {
+      char text[sizeof c->data];
+      wg_field_format(&fields[i], c, text, sizeof text);
+      cJSON_AddStringToObject(j, fields[i].key, text);
+    } else {
+      cJSON_AddNumberToObject(j, fields[i].key, wg_field_number(&fields[i], c));
+    }
+  }
   char *text = cJSON_PrintUnformatted(j);
   cJSON_Delete(j);
   return text;
 }
 
-static int get_number(const cJSON *j, const char *key, double *out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-  if (!cJSON_IsNumber(v)) return -1;
-  *out = v->valuedouble;
-  return 0;
-}
-
-static int get_string(const cJSON *j, const char *key, char *out, size_t size) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-  if (!cJSON_IsString(v) || strlen(v->valuestring) >= size) return -1;
-  strcpy(out, v->valuestring);
-  return 0;
-}
-
 static wg_status parse_config(const char *path, const char *text, wg_train_config *c) {
   cJSON *j = cJSON_Parse(text);
   if (!j) return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is not valid JSON", path);
-  char loss[16], seed[32];
-  double v[16];
-  const char *keys[16] = {"iters", "batch",  "n_critic", "warmup_critic", "lr_gen",    "lr_critic", "beta1",   "beta2",
-                          "clip",  "lambda", "nz",       "dim",           "batchnorm", "g1d_mean",  "g1d_std", "threads"};
-  int bad = get_string(j, "loss", loss, sizeof loss) || get_string(j, "seed", seed, sizeof seed);
   memset(c, 0, sizeof *c);
-  bad = bad || get_string(j, "data", c->data, sizeof c->data) || get_string(j, "model", c->model, sizeof c->model);
-  for (int i = 0; i < 16 && !bad; i++) bad = get_number(j, keys[i], &v[i]);
+  int n;
+  const wg_field *fields = wg_train_fields(&n);
+  wg_status st = WG_OK;
+  for (int i = 0; i < n && st == WG_OK; i++) {
+    const wg_field *f = &fields[i];
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, f->key);
+    if (is_string(f) ? !cJSON_IsString(v) : !cJSON_IsNumber(v))
+      st = wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata has no valid '%s'", path, f->key);
+    else if (is_string(f) && wg_field_parse(f, c, v->valuestring) != WG_OK)
+      st = wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is bad", path, f->key);
+    else if (!is_string(f))
+      wg_field_set_number(f, c, v->valuedouble);
+  }
   cJSON_Delete(j);
-  if (bad || wg_loss_from_name(loss, &c->loss) != WG_OK)
-    return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is incomplete", path);
-  c->seed = strtoull(seed, NULL, 10);
-  c->iters = (int64_t)v[0], c->batch = (int)v[1], c->n_critic = (int)v[2], c->warmup_critic = (int)v[3];
-  c->lr_gen = (float)v[4], c->lr_critic = (float)v[5], c->beta1 = (float)v[6], c->beta2 = (float)v[7];
-  c->clip = (float)v[8], c->lambda = (float)v[9], c->nz = (int)v[10], c->dim = (int)v[11];
-  c->batchnorm = (int)v[12], c->g1d_mean = (float)v[13], c->g1d_std = (float)v[14], c->threads = (int)v[15];
-  return WG_OK;
+  return st;
 }
 
 /* ---- the tensors ---- */
@@ -129,7 +114,7 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
 wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   memset(s, 0, sizeof *s);
   wg_safetensors *st = wg_safetensors_open(path, 1);
-  if (!st) return wg_last_status();
+  if (!st) return wg_failed(path);
   wg_status status = WG_OK;
   const char *format = wg_safetensors_meta(st, "format"), *config = wg_safetensors_meta(st, "config");
   const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
@@ -143,8 +128,11 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
     status = wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
   if (status == WG_OK) {
     ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
-    if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK)
-      status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, wg_last_error());
+    if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
+      char why[512];
+      snprintf(why, sizeof why, "%s", wg_last_error());
+      status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
+    }
   }
   if (status == WG_OK) {
     int64_t progress[3];
@@ -164,4 +152,10 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   wg_safetensors_close(st);
   if (status != WG_OK) wg_gan_state_free(s);
   return status;
+}
+
+void wg_checkpoint_path(const char *dir_or_file, char *out, size_t cap) {
+  struct stat sb;
+  if (stat(dir_or_file, &sb) == 0 && S_ISDIR(sb.st_mode)) snprintf(out, cap, "%s/checkpoint.safetensors", dir_or_file);
+  else snprintf(out, cap, "%s", dir_or_file);
 }

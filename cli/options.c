@@ -1,0 +1,107 @@
+/* Parsing the subcommands' options from their field tables. */
+#include "options.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const char *cli_name = "";
+
+int cli_fail(int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "wgan %s: ", cli_name);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return code;
+}
+
+int cli_exit_code(wg_status st) {
+  return st == WG_OK ? 0 : st == WG_EINVAL || st == WG_EFORMAT || st == WG_EIO ? 2 : 1;
+}
+
+int cli_fail_lib(void) { return cli_fail(cli_exit_code(wg_last_status()), "%s", wg_last_error()); }
+
+
+static int is_flag(const wg_field *f) { return f->type == WG_FIELD_FLAG || f->type == WG_FIELD_FLAG_OFF; }
+
+/* The default a trainer field's rule gives, or the member's value before
+ * parsing, as "(default ...)". */
+static void default_text(const wg_field *f, const void *obj, char *out, size_t cap) {
+  static const char *const losses[] = {"clip", "gp", "gan"}, *const models[] = {"mlp", "dcgan28", "dcgan"};
+  char v[64];
+  out[0] = '\0';
+  if (f->rule == WG_DEFAULT_BY_LOSS || f->rule == WG_DEFAULT_BY_MODEL) {
+    const char *const *by = f->rule == WG_DEFAULT_BY_LOSS ? losses : models;
+    snprintf(out, cap, " (%s %g, %s %g, %s %g)", by[0], f->def[0], by[1], f->def[1], by[2], f->def[2]);
+  } else if (f->rule == WG_DEFAULT_FIXED && f->type == WG_FIELD_CHOICE) {
+    snprintf(out, cap, " (default %s)", f->choices[(int)f->def[0]]);
+  } else if (f->rule == WG_DEFAULT_FIXED && !is_flag(f)) {
+    snprintf(out, cap, " (default %g)", f->def[0]);
+  } else if (f->rule == WG_DEFAULT_NONE && !is_flag(f) && f->type != WG_FIELD_STRING && f->type != WG_FIELD_TEXT &&
+             !strstr(f->help, "default")) {
+    wg_field_format(f, obj, v, sizeof v);
+    snprintf(out, cap, " (default %s)", v);
+  }
+}
+
+static void usage(FILE *out, const cli_command *c) {
+  fputs(c->usage, out);
+  for (int g = 0; g < c->ngroups; g++)
+    for (int i = 0; i < c->groups[g].n; i++) {
+      const wg_field *f = &c->groups[g].fields[i];
+      char def[160];
+      default_text(f, c->groups[g].obj, def, sizeof def);
+      fprintf(out, "  %-20s %s%s\n", f->option, f->help, def);
+    }
+  if (c->epilog) fputs(c->epilog, out);
+}
+
+/* The field arg names ("--batch" or "--batch=64"), and its group. */
+static const wg_field *find(const cli_command *c, const char *arg, cli_group **group) {
+  for (int g = 0; g < c->ngroups; g++)
+    for (int i = 0; i < c->groups[g].n; i++) {
+      const char *name = c->groups[g].fields[i].option;
+      size_t k = strlen(name);
+      if (!strncmp(arg, name, k) && (arg[k] == '\0' || arg[k] == '=')) {
+        *group = &c->groups[g];
+        return &c->groups[g].fields[i];
+      }
+    }
+  return NULL;
+}
+
+int cli_parse(const cli_command *c, int argc, char **argv) {
+  if (c->npos) *c->npos = 0;
+  for (int k = 0; k < argc; k++)
+    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
+      usage(stdout, c);
+      return 1;
+    }
+  for (int k = 0; k < argc; k++) {
+    const char *a = argv[k];
+    cli_group *g;
+    const wg_field *f = a[0] == '-' && a[1] ? find(c, a, &g) : NULL;
+    if (!f && a[0] == '-' && a[1])
+      return cli_fail(2, "unknown option '%s' (wgan %s --help lists them)", a, cli_name);
+    if (!f) {
+      if (!c->npos || *c->npos >= c->max_pos) return cli_fail(2, "unexpected argument '%s' (wgan %s --help)", a, cli_name);
+      c->pos[(*c->npos)++] = a;
+      continue;
+    }
+    const char *eq = strchr(a, '='), *text;
+    if (is_flag(f)) {
+      if (eq) return cli_fail(2, "%s takes no value", f->option);
+      text = f->type == WG_FIELD_FLAG ? "1" : "0";
+    } else if (eq) {
+      text = eq + 1;
+    } else if (k + 1 < argc) {
+      text = argv[++k];
+    } else {
+      return cli_fail(2, "%s needs a value", f->option);
+    }
+    if (wg_field_parse(f, g->obj, text) != WG_OK) return cli_fail(2, "%s: %s", f->option, wg_last_error());
+    if (g->given) g->given[f - g->fields] = text;
+  }
+  return 0;
+}

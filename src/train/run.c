@@ -1,0 +1,263 @@
+/* A whole training run: the configuration resolved (defaults, or the saved
+ * one on resume), the data opened, the run directory made, then the loop
+ * with its logs, checkpoints, samples and evaluations. */
+#include "train/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "wgan/metrics.h"
+
+wg_run_opts wg_run_defaults(void) { return (wg_run_opts){.sample_every = 500, .checkpoint_every = 500}; }
+
+void wg_run_warn(const wg_run *r, const char *fmt, ...) {
+  if (!r->opts.on_warning) return;
+  char msg[1536];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  r->opts.on_warning(r->opts.user, msg);
+}
+
+/* Applies the settings in the table's order (so lr_critic, given, wins over
+ * the lr_gen that sets both), each key's last value last. */
+static wg_status apply(wg_train_config *cfg, const wg_setting *settings, int n) {
+  int nf;
+  const wg_field *fields = wg_train_fields(&nf);
+  for (int k = 0; k < n; k++)
+    if (!wg_train_field(settings[k].key)) return wg_set_error(WG_EINVAL, "unknown setting '%s'", settings[k].key);
+  for (int i = 0; i < nf; i++)
+    for (int k = 0; k < n; k++)
+      if (!strcmp(settings[k].key, fields[i].key) && wg_train_config_set(cfg, settings[k].key, settings[k].value))
+        return wg_last_status();
+  return WG_OK;
+}
+
+static const char *find(const wg_setting *settings, int n, const char *key) {
+  const char *v = NULL;
+  for (int k = 0; k < n; k++)
+    if (!strcmp(settings[k].key, key)) v = settings[k].value;
+  return v;
+}
+
+/* A new run's configuration: the defaults of its loss and of the model its
+ * data calls for (unless one is named), then the settings. Opens the data. */
+static wg_status new_config(wg_run *r, wg_train_config *cfg, const wg_setting *settings, int n) {
+  wg_train_config_defaults(cfg, WG_LOSS_GP, WG_MODEL_MLP);
+  if (apply(cfg, settings, n) != WG_OK) return wg_last_status();
+  if (!cfg->data[0]) return wg_set_error(WG_EINVAL, "a new run needs data (--data D), or resume one (--resume DIR)");
+  if (wg_source_open(&r->src, cfg->data, cfg->g1d_mean, cfg->g1d_std, cfg->seed) != WG_OK) return wg_last_status();
+  wg_model_kind model = find(settings, n, "model") ? cfg->model : wg_model_for_shape(r->src.ndim, r->src.shape);
+  wg_train_config_defaults(cfg, cfg->loss, model);
+  return apply(cfg, settings, n);
+}
+
+/* A resumed run's configuration: the saved one, where the settings given
+ * must agree with it except in what the table lets change. */
+static wg_status resume_config(wg_run *r, wg_train_config *cfg, const wg_setting *settings, int n) {
+  wg_checkpoint_path(r->opts.resume, r->ckpt, sizeof r->ckpt);
+  if (wg_checkpoint_load(r->ckpt, &r->s) != WG_OK) return wg_error_prefix("resume");
+  *cfg = r->s.cfg;
+  wg_train_config given = *cfg;
+  if (apply(&given, settings, n) != WG_OK) return wg_last_status();
+  for (int k = 0; k < n; k++) {
+    const wg_field *f = wg_train_field(settings[k].key);
+    if (f->may_change_on_resume) wg_field_parse(f, cfg, settings[k].value);
+    else if (!wg_field_equal(f, cfg, &given))
+      return wg_set_error(WG_EINVAL, "resume: %s differs from the run's configuration (only iters and threads may "
+                                     "change)", f->option);
+  }
+  r->s.cfg = *cfg;
+  r->resumed = 1;
+  snprintf(r->dir, sizeof r->dir, "%s", r->opts.resume);
+  if (r->s.iter >= cfg->iters)
+    return wg_set_error(WG_EINVAL, "the run in %s is at iteration %lld already; raise --iters to continue", r->dir,
+                        (long long)r->s.iter);
+  if (wg_source_open(&r->src, cfg->data, cfg->g1d_mean, cfg->g1d_std, cfg->seed) != WG_OK) return wg_last_status();
+  if (r->src.ndim != r->s.sample_ndim || memcmp(r->src.shape, r->s.sample_shape, sizeof(int) * (size_t)r->src.ndim))
+    return wg_set_error(WG_EINVAL, "resume: the data %s no longer has the run's sample shape", cfg->data);
+  if (wg_source_size(&r->src) && wg_batcher_set_state(&r->src.batcher, r->s.batcher_state) != WG_OK)
+    return wg_error_prefix("resume");
+  return WG_OK;
+}
+
+/* mkdir -p; -1 (errno set) on failure. */
+static int make_dirs(const char *path) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      if (mkdir(buf, 0755) && errno != EEXIST) return -1;
+      *p = '/';
+    }
+  return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* The run directory (runs/DATA-LOSS-TIME unless named), made and writable;
+ * a new run never goes into another run's directory. */
+static wg_status make_run_dir(wg_run *r) {
+  const wg_train_config *cfg = &r->s.cfg;
+  if (!r->resumed && r->opts.out) {
+    if (snprintf(r->dir, sizeof r->dir, "%s", r->opts.out) >= (int)sizeof r->dir)
+      return wg_set_error(WG_EINVAL, "the run directory name is too long");
+  } else if (!r->resumed) {
+    char stamp[32];
+    time_t t = time(NULL);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&t));
+    const char *base = strrchr(cfg->data, '/') ? strrchr(cfg->data, '/') + 1 : cfg->data;
+    if (snprintf(r->dir, sizeof r->dir, "runs/%s-%s-%s", base, wg_loss_name(cfg->loss), stamp) >= (int)sizeof r->dir)
+      return wg_set_error(WG_EINVAL, "the data name is too long for a run directory; give --out");
+  }
+  snprintf(r->ckpt, sizeof r->ckpt, "%s/checkpoint.safetensors", r->dir);
+  if (!r->resumed && access(r->ckpt, F_OK) == 0)
+    return wg_set_error(WG_EINVAL, "%s already holds a run; continue it with --resume %s or pick another --out", r->dir,
+                        r->dir);
+  if (make_dirs(r->dir) || access(r->dir, W_OK))
+    return wg_set_error(WG_EIO, "cannot write the run directory %s: %s", r->dir, strerror(errno));
+  return WG_OK;
+}
+
+/* What both kinds of run need once the configuration is known. */
+static wg_status prepare(wg_run *r, const wg_train_config *cfg) {
+  if (wg_source_size(&r->src) && cfg->batch > wg_source_size(&r->src))
+    return wg_set_error(WG_EINVAL, "--batch %d is larger than the data set (%lld samples)", cfg->batch,
+                        (long long)wg_source_size(&r->src));
+  if (!r->resumed && wg_gan_state_init(&r->s, cfg, r->src.ndim, r->src.shape) != WG_OK) return wg_last_status();
+  if (isfinite(r->s.models.out_lo)) wg_source_set_range(&r->src, r->s.models.out_lo, r->s.models.out_hi);
+  if (make_run_dir(r) != WG_OK) return wg_last_status();
+  wg_set_threads(cfg->threads);
+  const size_t noise_len = (size_t)WG_RUN_FIXED_NOISE_ROWS * (size_t)r->s.models.nz;
+  r->fixed_noise = malloc(sizeof(float) * noise_len);
+  if (!r->fixed_noise) return wg_set_error(WG_ENOMEM, "out of memory for the fixed noise");
+  wg_rng fixed;
+  wg_rng_seed(&fixed, cfg->seed ^ 0xf1edULL);
+  wg_rng_fill_normal(&fixed, r->fixed_noise, noise_len, 0, 1);
+  return WG_OK;
+}
+
+static wg_status open_with(wg_run **out, const wg_run_opts *o, const wg_train_config *given, const wg_setting *settings,
+                           int n) {
+  *out = NULL;
+  wg_run *r = calloc(1, sizeof *r);
+  if (!r) return wg_set_error(WG_ENOMEM, "out of memory");
+  r->opts = *o;
+  wg_train_config cfg;
+  wg_status st;
+  if (given) {
+    cfg = *given;
+    st = wg_source_open(&r->src, cfg.data, cfg.g1d_mean, cfg.g1d_std, cfg.seed);
+  } else {
+    st = o->resume ? resume_config(r, &cfg, settings, n) : new_config(r, &cfg, settings, n);
+  }
+  if (st == WG_OK) st = prepare(r, &cfg);
+  if (st != WG_OK) {
+    wg_run_close(r);
+    return st;
+  }
+  *out = r;
+  return WG_OK;
+}
+
+wg_status wg_run_open(wg_run **run, const wg_setting *settings, int n, const wg_run_opts *o) {
+  return open_with(run, o, NULL, settings, n);
+}
+
+wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_run_opts *o) {
+  wg_run_opts fresh = *o;
+  fresh.resume = NULL;
+  return open_with(run, &fresh, cfg, NULL, 0);
+}
+
+static void save_checkpoint(wg_run *r) {
+  if (wg_source_size(&r->src)) wg_batcher_get_state(&r->src.batcher, r->s.batcher_state);
+  if (wg_checkpoint_save(r->ckpt, &r->s) != WG_OK) wg_run_warn(r, "cannot write the checkpoint: %s", wg_last_error());
+}
+
+/* After iteration it: the evaluation, samples and checkpoint that are due. */
+static void periodic_outputs(wg_run *r, wg_evals_log *evals) {
+  const wg_run_opts *o = &r->opts;
+  int64_t it = r->s.iter;
+  if (o->eval_every && it % o->eval_every == 0) {
+    wg_eval_row e;
+    if (wg_run_eval_w1(r, &e) == WG_OK) wg_evals_log_append(evals, &e);
+    else wg_run_warn(r, "the evaluation of iteration %lld failed: %s", (long long)it, wg_last_error());
+  }
+  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters) wg_run_write_outputs(r, "running");
+  if (o->checkpoint_every && it % o->checkpoint_every == 0 && it < r->s.cfg.iters) save_checkpoint(r);
+}
+
+/* The loop: one generator iteration, its metrics row, what is due. */
+static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals) {
+  wg_ctx *ctx = wg_ctx_new(64 << 20);
+  if (!ctx) return wg_failed("the training context");
+  wg_status st = WG_OK;
+  const wg_train_config *cfg = &r->s.cfg;
+  while (r->s.iter < cfg->iters && !(r->opts.stop && *r->opts.stop)) {
+    double t0 = wg_seconds();
+    if ((st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last)) != WG_OK) break;
+    double dt = wg_seconds() - t0;
+    r->has_last = 1;
+    r->s.seconds += dt;
+    wg_metrics_row row = {(long)r->s.iter, r->last.critic_loss, r->last.w_estimate, r->last.gp, r->last.gen_loss,
+                          r->last.critic_iters, r->s.seconds, (double)cfg->batch * r->last.critic_iters / dt};
+    if (wg_metrics_log_append(log, &row) != WG_OK) wg_run_warn(r, "%s", wg_last_error());
+    if (r->opts.on_iteration) r->opts.on_iteration(r->opts.user, &r->s, &r->last);
+    periodic_outputs(r, evals);
+  }
+  wg_ctx_free(ctx);
+  return st;
+}
+
+wg_status wg_run_train(wg_run *r) {
+  char path[1100];
+  /* Rows are numbered by the iteration they complete: a resumed run writes from iter + 1. */
+  long first = r->resumed ? (long)r->s.iter + 1 : -1;
+  snprintf(path, sizeof path, "%s/metrics.csv", r->dir);
+  wg_metrics_log *log = wg_metrics_log_open(path, first);
+  wg_evals_log *evals = NULL;
+  if (log && r->opts.eval_every) {
+    snprintf(path, sizeof path, "%s/evals.csv", r->dir);
+    evals = wg_evals_log_open(path, first);
+  }
+  if (!log || (r->opts.eval_every && !evals)) {
+    if (log) wg_metrics_log_close(log);
+    return wg_failed("the metric logs");
+  }
+  wg_status st = loop(r, log, evals);
+  if (st == WG_OK) {
+    r->stopped = r->s.iter < r->s.cfg.iters;
+    save_checkpoint(r);
+    wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
+  } else {
+    char why[1024];
+    snprintf(why, sizeof why, "%s", wg_last_error());
+    int had_checkpoint = access(r->ckpt, F_OK) == 0;
+    wg_set_error(st, "%s; %s%s%s", why, had_checkpoint ? "the last checkpoint in " : "no checkpoint was written yet",
+                 had_checkpoint ? r->dir : "", had_checkpoint ? " is kept" : "");
+  }
+  wg_metrics_log_close(log);
+  if (evals) wg_evals_log_close(evals);
+  return st;
+}
+
+const wg_gan_state *wg_run_state(const wg_run *r) { return &r->s; }
+const char *wg_run_dir(const wg_run *r) { return r->dir; }
+int wg_run_stopped(const wg_run *r) { return r->stopped; }
+
+void wg_run_close(wg_run *r) {
+  if (!r) return;
+  wg_gan_state_free(&r->s);
+  wg_source_close(&r->src);
+  free(r->fixed_noise);
+  free(r);
+}
