@@ -4,8 +4,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "wgan/base.h"
 
 enum { BAR_WIDTH = 24 };
 static const double REDRAW_SECONDS = 0.1;
@@ -16,12 +17,6 @@ static struct {
   double w;
   double t0, last_draw;
 } pg;
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void format_duration(char *out, size_t cap, double s) {
   if (!isfinite(s) || s < 0) {
@@ -73,7 +68,7 @@ void progress_start(long done, long total, long log_every) {
   pg.total = total;
   pg.log_every = log_every;
   pg.w = NAN;
-  pg.t0 = now();
+  pg.t0 = wg_seconds();
   pg.last_draw = -1e300;
 }
 
@@ -82,10 +77,10 @@ void progress_update(long iter, double w_estimate) {
   pg.iter = iter;
   pg.w = w_estimate;
   if (pg.tty) {
-    double t = now();
+    double t = wg_seconds();
     if (t - pg.last_draw >= REDRAW_SECONDS || iter >= pg.total) draw_bar(t);
   } else if (pg.log_every > 0 && iter % pg.log_every == 0) {
-    log_line(now());
+    log_line(wg_seconds());
   }
 }
 
@@ -96,17 +91,17 @@ void progress_note(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
-  if (pg.active && pg.tty) draw_bar(now());
+  if (pg.active && pg.tty) draw_bar(wg_seconds());
   fflush(stderr);
 }
 
 void progress_end(void) {
   if (!pg.active) return;
   if (pg.tty) {
-    draw_bar(now());
+    draw_bar(wg_seconds());
     fputc('\n', stderr);
   } else if (pg.logged != pg.iter) {
-    log_line(now());
+    log_line(wg_seconds());
   }
   fflush(stderr);
   pg.active = 0;
