@@ -38,7 +38,7 @@ static int draw(wg_gan_state *s, const sample_opts *o) {
   else if (wg_gan_sample(&s->models, &rng, o->n, x) != WG_OK) code = cli_fail_lib();
   else if (o->png && wg_png_write_grid(o->png, x, o->n, s->sample_shape[0], s->sample_shape[1], s->sample_shape[2], 8,
                                        s->models.out_lo, s->models.out_hi) != WG_OK)
-    code = cli_fail(1, "%s", wg_last_error());
+    code = cli_fail_lib();
   if (!code && (o->csv || !o->png)) {
     FILE *f = o->csv ? fopen(o->csv, "w") : stdout;
     if (!f || write_csv(f, x, o->n, dim) || (o->csv && fclose(f)))
@@ -61,7 +61,7 @@ int cmd_sample(int argc, char **argv) {
   char path[1100];
   wg_checkpoint_path(source, path, sizeof path);
   wg_gan_state s;
-  if (wg_checkpoint_load(path, &s) != WG_OK) return cli_fail(2, "%s", wg_last_error());
+  if (wg_checkpoint_load(path, &s) != WG_OK) return cli_fail_lib();
   if (o.png && s.sample_ndim != 3)
     rc = cli_fail(2, "--out makes an image grid, but this generator makes %d-D points; use --csv", s.sample_shape[0]);
   else
