@@ -31,7 +31,8 @@ static void check_models(const wg_gan_models *m, int n, int ndim, const int *sam
 
 static void reference_model_shapes_and_counts(void) {
   wg_gan_models m = {0};
-  /* dcgan28, DIM 64 (REFERENCE.md section 2). Generator: Linear 128 -> 4096
+  /* dcgan28, DIM 64 (gan_mnist.py of the WGAN-GP reference code,
+   * igul222/improved_wgan_training, 5x5 kernels). Generator: Linear 128 -> 4096
    * (128*4096 + 4096 = 528384), ConvT 256 -> 128 k5 (256*128*25 + 128 = 819328),
    * ConvT 128 -> 64 (128*64*25 + 64 = 204864), ConvT 64 -> 1 (64*25 + 1 = 1601). */
   CHECK(wg_models_dcgan28(&m, 128, 64, 0) == WG_OK, "%s", wg_last_error());
