@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "check.h"
 #include "core/conv_kernels.h"
@@ -271,11 +270,7 @@ static void bwd_weight_reproducible(void) {
 }
 
 int main(void) {
-  uint64_t seed = (uint64_t)time(NULL);
-  const char *env = getenv("WGAN_TEST_SEED");
-  if (env) seed = strtoull(env, NULL, 10);
-  printf("seed %llu\n", (unsigned long long)seed);
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, check_seed(0));
   RUN(tf_same_layers);
   RUN(random_geometries);
   RUN(small_k_layers);

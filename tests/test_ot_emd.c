@@ -334,9 +334,7 @@ static void float_entry(void) {
 }
 
 int main(void) {
-  uint64_t seed = 20240601;
-  printf("seed %llu\n", (unsigned long long)seed);
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, check_seed(20240601));
   RUN(permutations_small);
   RUN(translated_cloud_d2);
   RUN(translated_cloud_d784);
