@@ -158,30 +158,27 @@ static void check_direction(wg_net *net, int n, objective f, const char *what) {
   wg_ctx_free(ctx);
 }
 
+/* Initialises both nets of m by scheme, checks both first-order gradients on
+ * batches of n and, if penalty, the critic's penalty gradient; frees m. */
+static void check_models_gradients(wg_gan_models *m, wg_init_scheme scheme, int n, const char *what,
+                                   int penalty) {
+  wg_net_init(m->gen, scheme, &rng), wg_net_init(m->critic, scheme, &rng);
+  check_direction(m->gen, n, output_sum, what);
+  check_direction(m->critic, n, output_sum, what);
+  if (penalty) check_direction(m->critic, n, gp, "penalty");
+  wg_models_free(m);
+}
+
 static void gradients_through_whole_models(void) {
   wg_gan_models m = {0};
   wg_models_mlp(&m, 2, 1, (int[]){2}, 64, 3);
-  wg_net_init(m.gen, WG_INIT_WGANGP, &rng), wg_net_init(m.critic, WG_INIT_WGANGP, &rng);
-  check_direction(m.gen, 8, output_sum, "first order");
-  check_direction(m.critic, 8, output_sum, "first order");
-  check_direction(m.critic, 8, gp, "penalty");
-  wg_models_free(&m);
+  check_models_gradients(&m, WG_INIT_WGANGP, 8, "first order", 1);
   wg_models_dcgan28(&m, 16, 4, 0);
-  wg_net_init(m.gen, WG_INIT_WGANGP, &rng), wg_net_init(m.critic, WG_INIT_WGANGP, &rng);
-  check_direction(m.gen, 3, output_sum, "first order");
-  check_direction(m.critic, 3, output_sum, "first order");
-  check_direction(m.critic, 3, gp, "penalty");
-  wg_models_free(&m);
+  check_models_gradients(&m, WG_INIT_WGANGP, 3, "first order", 1);
   wg_models_dcgan28(&m, 16, 4, 1);
-  wg_net_init(m.gen, WG_INIT_WGANGP, &rng), wg_net_init(m.critic, WG_INIT_WGANGP, &rng);
-  check_direction(m.gen, 3, output_sum, "first order (batchnorm)");
-  check_direction(m.critic, 3, output_sum, "first order (batchnorm)");
-  wg_models_free(&m);
+  check_models_gradients(&m, WG_INIT_WGANGP, 3, "first order (batchnorm)", 0);
   wg_models_dcgan(&m, 32, 3, 8, 4, 1);
-  wg_net_init(m.gen, WG_INIT_DCGAN, &rng), wg_net_init(m.critic, WG_INIT_DCGAN, &rng);
-  check_direction(m.gen, 3, output_sum, "first order");
-  check_direction(m.critic, 3, output_sum, "first order");
-  wg_models_free(&m);
+  check_models_gradients(&m, WG_INIT_DCGAN, 3, "first order", 0);
   wg_models_dcgan(&m, 32, 3, 8, 4, 0);
   wg_net_init(m.critic, WG_INIT_WGANGP, &rng); /* N(0, 0.02) weights leave the penalty too flat to measure */
   check_direction(m.critic, 3, gp, "penalty");
