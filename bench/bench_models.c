@@ -1,12 +1,13 @@
-/* Times whole networks through the tape: the WGAN-GP MNIST generator and critic
- * (REFERENCE.md section 2, DIM 64, batch 50, wg_models_dcgan28(&m, 128, 64, 0),
- * WG_INIT_WGANGP), forward and backward, and the critic's gradient penalty
+/* Times whole networks through the tape: the MNIST generator and critic of the
+ * WGAN-GP reference code (igul222/improved_wgan_training, gan_mnist.py: DIM 64,
+ * batch 50, no BatchNorm; here wg_models_dcgan28(&m, 128, 64, 0), WG_INIT_WGANGP),
+ * forward and backward, and the critic's gradient penalty
  * (x^ leaf -> critic -> wg_grad(create_graph) -> lambda mean((|g| - 1)^2) ->
  * wg_backward), on 1 and 2 threads, with the achieved GFLOP/s.
  *
- * FLOP count (nominal, as REFERENCE.md section 5): 2 x the multiply-adds of every
- * Linear / Conv2d / ConvTranspose2d layer; elementwise ops, bias adds and
- * reductions are not counted (they are the overhead this benchmark exposes).
+ * FLOP count (nominal): 2 x the multiply-adds of every Linear / Conv2d /
+ * ConvTranspose2d layer; elementwise ops, bias adds and reductions are not
+ * counted (they are the overhead this benchmark exposes).
  *   - forward: F = sum over layers of 2 MACs (from the layer list, below);
  *   - backward: 2F (data and weight gradients, one conv-sized product each). A first
  *     layer whose input is a constant (data, noise) needs no data gradient, so the

@@ -2,7 +2,8 @@
 """The PyTorch side of bench/train_vs_torch.sh: the same networks and the same step
 structure as `wgan train`, timed per generator iteration. For the side-by-side only.
 
-Configurations (REFERENCE.md sections 2 and 5):
+Configurations (the MNIST and toy models of the WGAN-GP reference code,
+igul222/improved_wgan_training, gan_mnist.py and gan_toy.py):
   mnist-clip  the WGAN-GP MNIST nets (DIM 64, no BatchNorm, as the penalty nets),
               RMSprop 5e-5 (alpha 0.99, eps 1e-8), clip +-0.01 after each critic step
   mnist-gp    the same nets, gradient penalty (lambda 10), Adam 1e-4 (0.5, 0.9)
@@ -103,7 +104,8 @@ def mlp(sizes):
 
 
 def init_wgangp(net, first_he=False):
-    """The WGAN-GP code's uniform init (REFERENCE.md section 2), biases 0.
+    """The WGAN-GP reference code's init (igul222/improved_wgan_training): uniform of
+    half-width stdev * sqrt(3), stdev from the fans as below (stride 2), biases 0.
     first_he: gan_toy.py's ReLU layers are all he, the first one included."""
     linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
     for m in net.modules():
@@ -135,7 +137,7 @@ def load_images():
 
 
 def eight_gaussians(n):
-    """REFERENCE.md section 2: 2 x unit-circle centres at 45 degrees, N(0, 0.02^2), / 1.414."""
+    """gan_toy.py's 8gaussians: 2 x unit-circle centres at 45 degrees, N(0, 0.02^2), / 1.414."""
     angles = torch.randint(0, 8, (n,)).float() * (math.pi / 4)
     centres = 2 * torch.stack([torch.cos(angles), torch.sin(angles)], 1)
     return (centres + 0.02 * torch.randn(n, 2)) / 1.414

@@ -1,13 +1,17 @@
 #!/bin/bash
 # Seconds per generator iteration and peak RSS of `wgan train` next to PyTorch
-# (bench/torch_wgan.py: the same networks and step structure), REFERENCE.md section 5:
-#   mnist-clip  dcgan28 nets (DIM 64) WITHOUT BatchNorm, as the GP nets (REFERENCE's
-#               row also uses the GP nets); RMSprop 5e-5, clip 0.01, batch 50, n_critic 5,
+# (bench/torch_wgan.py: the same networks and step structure), in three configurations:
+#   mnist-clip  dcgan28 nets (DIM 64) WITHOUT BatchNorm, as the GP nets (gan_mnist.py's
+#               clipping mode adds BatchNorm; without it both rows time the same
+#               networks); RMSprop 5e-5, clip 0.01, batch 50, n_critic 5,
 #               --no-warmup-critic so that every iteration is 5 critic steps + 1 generator step
 #   mnist-gp    the same nets, gradient penalty lambda 10, Adam 1e-4 (0.5, 0.9)
 #   toy-gp      toy MLPs (3 x 512), 8gaussians, batch 256, penalty, Adam
-# PyTorch runs in its default environment and in the tuned one of REFERENCE.md
-# (OPENBLAS_NUM_THREADS=1 for the image models, OMP_WAIT_POLICY=passive for the toy).
+# PyTorch runs in its default environment and in a tuned one: OPENBLAS_NUM_THREADS=1 for
+# the image models (OpenBLAS's threads otherwise fight PyTorch's OpenMP threads),
+# OMP_WAIT_POLICY=passive for the toy; the best found for PyTorch 1.13 (Debian
+# python3-torch) on a 2-core Intel Xeon with AVX-512 and AMX. On another CPU, measure
+# the environments side by side.
 # wgan reads Fashion-MNIST; torch_wgan.py reads it too when the Debian package is
 # there, else random images in [0, 1] (the time per step does not depend on the pixels).
 # Timing: the median over ITERS generator iterations after WARMUP; wgan's from the

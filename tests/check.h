@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 static int check_case_failed_;
 static int check_total_failed_;
@@ -46,5 +47,20 @@ static const char *check_case_name_ = "";
 #define RUN(fn) RUN_AS(#fn, fn())
 
 #define CHECK_EXIT() return check_total_failed_ ? 1 : 0
+
+/* The seed of a randomised test, printed first so that tests/run.sh shows it
+ * beside a failure. fixed != 0: always that seed. 0: WGAN_TEST_SEED if set,
+ * else the clock, so that every run tries a new seed and a failing one can
+ * be repeated. */
+static inline unsigned long long check_seed(unsigned long long fixed) {
+  if (fixed) {
+    printf("seed %llu\n", fixed);
+    return fixed;
+  }
+  const char *env = getenv("WGAN_TEST_SEED");
+  unsigned long long seed = env ? strtoull(env, NULL, 10) : (unsigned long long)time(NULL);
+  printf("seed %llu (repeat with WGAN_TEST_SEED=%llu)\n", seed, seed);
+  return seed;
+}
 
 #endif

@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "check.h"
 #include "core/conv_kernels.h"
@@ -145,25 +144,36 @@ static void tf_same_layers(void) {
   for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "same");
 }
 
-static void random_geometries(void) {
-  for (int t = 0; t < 300; t++) {
-    wg_conv_geom g;
-    g.N = rnd(1, 3), g.C = rnd(1, 4), g.OC = rnd(1, 5);
-    g.H = rnd(1, 12), g.W = rnd(1, 12);
-    g.KH = rnd(1, 6), g.KW = rnd(1, 6);
-    g.sh = rnd(1, 3), g.sw = rnd(1, 3);
-    g.pt = rnd(0, g.KH - 1), g.pl = rnd(0, g.KW - 1);
-    int pb = rnd(0, g.KH - 1), pr = rnd(0, g.KW - 1);
-    g.OH = (g.H + g.pt + pb - g.KH) / g.sh + 1;
-    g.OW = (g.W + g.pl + pr - g.KW) / g.sw + 1;
-    if (g.H + g.pt + pb < g.KH) g.OH = 1;
-    if (g.W + g.pl + pr < g.KW) g.OW = 1;
-    if (rnd(0, 3) == 0) g.OH = rnd(1, g.OH);  /* leaves bottom rows unread */
-    if (rnd(0, 3) == 0) g.OW = rnd(1, g.OW);
-    check_geom(&g, "random");
+/* Checks count geometries drawn by draw; the first failure stops it, one report
+ * being enough to debug from. */
+static void check_random_geoms(int count, wg_conv_geom (*draw)(void), const char *what) {
+  for (int t = 0; t < count; t++) {
+    wg_conv_geom g = draw();
+    check_geom(&g, what);
     if (check_case_failed_) break;
   }
 }
+
+/* Any kernel, stride and padding, the bottom and right padding apart from the
+ * top and left, and sometimes fewer outputs than fit. */
+static wg_conv_geom any_geom(void) {
+  wg_conv_geom g;
+  g.N = rnd(1, 3), g.C = rnd(1, 4), g.OC = rnd(1, 5);
+  g.H = rnd(1, 12), g.W = rnd(1, 12);
+  g.KH = rnd(1, 6), g.KW = rnd(1, 6);
+  g.sh = rnd(1, 3), g.sw = rnd(1, 3);
+  g.pt = rnd(0, g.KH - 1), g.pl = rnd(0, g.KW - 1);
+  int pb = rnd(0, g.KH - 1), pr = rnd(0, g.KW - 1);
+  g.OH = (g.H + g.pt + pb - g.KH) / g.sh + 1;
+  g.OW = (g.W + g.pl + pr - g.KW) / g.sw + 1;
+  if (g.H + g.pt + pb < g.KH) g.OH = 1;
+  if (g.W + g.pl + pr < g.KW) g.OW = 1;
+  if (rnd(0, 3) == 0) g.OH = rnd(1, g.OH);  /* leaves bottom rows unread */
+  if (rnd(0, 3) == 0) g.OW = rnd(1, g.OW);
+  return g;
+}
+
+static void random_geometries(void) { check_random_geoms(300, any_geom, "random"); }
 
 /* The direct loops for K = C*KH*KW <= 64: the first layer itself (OC = 64 in
  * 8-row blocks, K = 25 in 5-wide dot blocks, P = 196 ragged), K at and just
@@ -184,20 +194,21 @@ static void small_k_layers(void) {
   for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "small K");
 }
 
-/* Random geometries with K <= 64 and up to 70 output channels. */
+/* K <= 64 and up to 70 output channels. */
+static wg_conv_geom small_k_geom(void) {
+  wg_conv_geom g;
+  g.N = rnd(1, 3), g.C = rnd(1, 2), g.OC = rnd(1, 70);
+  g.KH = rnd(1, 5), g.KW = rnd(1, 5);
+  g.sh = rnd(1, 3), g.sw = rnd(1, 3);
+  g.H = rnd(g.KH, 24), g.W = rnd(g.KW, 24);
+  g.pt = rnd(0, g.KH - 1), g.pl = rnd(0, g.KW - 1);
+  g.OH = (g.H + g.pt - g.KH) / g.sh + 1;
+  g.OW = (g.W + g.pl - g.KW) / g.sw + 1;
+  return g;
+}
+
 static void small_k_random(void) {
-  for (int t = 0; t < 60; t++) {
-    wg_conv_geom g;
-    g.N = rnd(1, 3), g.C = rnd(1, 2), g.OC = rnd(1, 70);
-    g.KH = rnd(1, 5), g.KW = rnd(1, 5);
-    g.sh = rnd(1, 3), g.sw = rnd(1, 3);
-    g.H = rnd(g.KH, 24), g.W = rnd(g.KW, 24);
-    g.pt = rnd(0, g.KH - 1), g.pl = rnd(0, g.KW - 1);
-    g.OH = (g.H + g.pt - g.KH) / g.sh + 1;
-    g.OW = (g.W + g.pl - g.KW) / g.sw + 1;
-    check_geom(&g, "small K random");
-    if (check_case_failed_) break;
-  }
+  check_random_geoms(60, small_k_geom, "small K random");
 }
 
 /* Unread input (OH too small for H) must come back as dx = 0. */
@@ -271,11 +282,7 @@ static void bwd_weight_reproducible(void) {
 }
 
 int main(void) {
-  uint64_t seed = (uint64_t)time(NULL);
-  const char *env = getenv("WGAN_TEST_SEED");
-  if (env) seed = strtoull(env, NULL, 10);
-  printf("seed %llu\n", (unsigned long long)seed);
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, check_seed(0));
   RUN(tf_same_layers);
   RUN(random_geometries);
   RUN(small_k_layers);

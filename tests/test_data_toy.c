@@ -11,7 +11,8 @@ static float x[2 * N];
 
 /* Assigns each point to the nearest centre and checks the per-component
  * counts and the std of the offsets against the expected values (written
- * here from REFERENCE.md, not taken from the library). */
+ * here from gan_toy.py of the WGAN-GP reference code, igul222/improved_wgan_training,
+ * not taken from the library). */
 static void check_mixture(wg_toy_kind kind, int k_expect, double scale, double raw_std,
                           const double (*raw)[2]) {
   const float *c;

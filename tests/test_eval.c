@@ -154,8 +154,7 @@ static void case_classifier_train_save_load(void) {
 }
 
 int main(void) {
-  seed = 20240611;
-  printf("seed %llu\n", (unsigned long long)seed);
+  seed = check_seed(20240611);
   RUN(case_w1_real_near_floor_noise_far);
   RUN(case_modes);
   RUN(case_gaussian_fit);

@@ -5,7 +5,6 @@
  * shifted Gaussians within 10 % of their W1; the clipped critic's gradients obey the
  * bound that clipping sets, the penalised critic's are near 1. */
 #include <string.h>
-#include <time.h>
 
 #include "check.h"
 #include "wgan.h"
@@ -93,9 +92,7 @@ static void clipped_and_penalised_gradients(void) {
 }
 
 int main(void) {
-  const char *env = getenv("WGAN_TEST_SEED");
-  seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
-  printf("seed %llu\n", (unsigned long long)seed);
+  seed = check_seed(0);
   wg_set_threads(1);  /* tiny networks: more threads only add OpenMP overhead */
   RUN(parallel_lines_w_is_abs_theta_and_js_is_log2);
   RUN(discriminator_saturates_critic_does_not);

@@ -9,7 +9,6 @@
  * run (seed printed; WGAN_TEST_SEED repeats one). */
 #include <float.h>
 #include <string.h>
-#include <time.h>
 
 #include "check.h"
 #include "wgan.h"
@@ -309,10 +308,7 @@ static void chain_first_and_second_order(void) {
 }
 
 int main(void) {
-  const char *env = getenv("WGAN_TEST_SEED");
-  uint64_t seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
-  printf("seed %llu (repeat with WGAN_TEST_SEED=%llu)\n", (unsigned long long)seed, (unsigned long long)seed);
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, check_seed(0));
   wg_set_threads(1);
   char name[64];
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

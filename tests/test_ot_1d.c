@@ -95,9 +95,7 @@ static void errors(void) {
 }
 
 int main(void) {
-  uint64_t seed = 7;
-  printf("seed %llu\n", (unsigned long long)seed);
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, check_seed(7));
   RUN(gaussian_quantiles);
   RUN(against_general_solver);
   RUN(sort_order);

@@ -131,6 +131,29 @@ static void certify(const double *C, const double *a, const double *b, int n, in
   free(ra), free(rb);
 }
 
+/* Fills C with the costs, solves from the points and again from C, and
+ * certifies both results. a, b go to wg_emd (NULL: uniform); wa, wb are the
+ * weights the certificate checks, so they are given even when a, b are NULL. */
+static void certify_points_and_matrix(const double *x, int n, const double *y, int m, int d,
+                                      wg_metric metric, const double *a, const double *b,
+                                      const double *wa, const double *wb, double *C) {
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++) C[i * m + j] = dist(x + i * d, y + j * d, d, metric);
+  wg_emd_options o = wg_emd_defaults();
+  o.metric = metric;
+  o.want_plan = o.want_potentials = 1;
+  wg_emd_result r;
+  wg_status st = wg_emd(x, n, y, m, d, a, b, &o, &r);
+  CHECK(st == WG_OK, "%s", wg_last_error());
+  if (st == WG_OK) certify(C, wa, wb, n, m, &r);
+  wg_emd_result_free(&r);
+  o.cost = C;
+  st = wg_emd(NULL, n, NULL, m, 0, a, b, &o, &r);
+  CHECK(st == WG_OK, "%s", wg_last_error());
+  if (st == WG_OK) certify(C, wa, wb, n, m, &r);
+  wg_emd_result_free(&r);
+}
+
 static void certificate_random(void) {
   const int sizes[][3] = {{37, 53, 2}, {120, 80, 3}, {200, 311, 2}, {64, 40, 10}, {150, 149, 1}};
   for (int s = 0; s < 5; s++) {
@@ -144,22 +167,7 @@ static void certificate_random(void) {
       for (int i = 0; i < n; i++) a[i] = wg_rng_uniform(&rng), ta += a[i];
       for (int j = 0; j < m; j++) b[j] = wg_rng_uniform(&rng), tb += b[j];
       for (int j = 0; j < m; j++) b[j] *= ta / tb;
-      for (int i = 0; i < n; i++)
-        for (int j = 0; j < m; j++) C[i * m + j] = dist(x + i * d, y + j * d, d, metric);
-      wg_emd_options o = wg_emd_defaults();
-      o.metric = (wg_metric)metric;
-      o.want_plan = o.want_potentials = 1;
-      wg_emd_result r;
-      wg_status st = wg_emd(x, n, y, m, d, a, b, &o, &r);
-      CHECK(st == WG_OK, "%s", wg_last_error());
-      if (st == WG_OK) certify(C, a, b, n, m, &r);
-      wg_emd_result_free(&r);
-      /* the same problem given as a matrix */
-      o.cost = C;
-      st = wg_emd(NULL, n, NULL, m, 0, a, b, &o, &r);
-      CHECK(st == WG_OK, "%s", wg_last_error());
-      if (st == WG_OK) certify(C, a, b, n, m, &r);
-      wg_emd_result_free(&r);
+      certify_points_and_matrix(x, n, y, m, d, (wg_metric)metric, a, b, a, b, C);
       free(x), free(y), free(a), free(b), free(C);
     }
   }
@@ -187,23 +195,8 @@ static void certificate_assignment(void) {
     if (kind == 3)
       for (int e = 0; e < n * d; e++) x[e] = x[e % d], y[e] = y[e % d];
     for (int i = 0; i < n; i++) u[i] = 1.0 / n;
-    for (int metric = 0; metric < 3; metric++) {
-      for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) C[i * n + j] = dist(x + i * d, y + j * d, d, metric);
-      wg_emd_options o = wg_emd_defaults();
-      o.metric = (wg_metric)metric;
-      o.want_plan = o.want_potentials = 1;
-      wg_emd_result r;
-      wg_status st = wg_emd(x, n, y, n, d, NULL, NULL, &o, &r);
-      CHECK(st == WG_OK, "%s", wg_last_error());
-      if (st == WG_OK) certify(C, u, u, n, n, &r);
-      wg_emd_result_free(&r);
-      o.cost = C;
-      st = wg_emd(NULL, n, NULL, n, 0, NULL, NULL, &o, &r);
-      CHECK(st == WG_OK, "%s", wg_last_error());
-      if (st == WG_OK) certify(C, u, u, n, n, &r);
-      wg_emd_result_free(&r);
-    }
+    for (int metric = 0; metric < 3; metric++)
+      certify_points_and_matrix(x, n, y, n, d, (wg_metric)metric, NULL, NULL, u, u, C);
     free(x), free(y), free(u), free(C);
   }
 }
@@ -334,9 +327,7 @@ static void float_entry(void) {
 }
 
 int main(void) {
-  uint64_t seed = 20240601;
-  printf("seed %llu\n", (unsigned long long)seed);
-  wg_rng_seed(&rng, seed);
+  wg_rng_seed(&rng, check_seed(20240601));
   RUN(permutations_small);
   RUN(translated_cloud_d2);
   RUN(translated_cloud_d784);
