@@ -10,22 +10,11 @@
 #include "options.h"
 
 static const char *usage_text =
-    "usage: wgan figure NAME --out FILE.png [--seed S] [--threads N] [options]\n"
+    "usage: wgan figure NAME --out FILE.png [options]   (wgan figure NAME --help: its options)\n"
     "  two-gaussians    the optimal GAN discriminator against the WGAN critic (clipping) on two 1-D Gaussians\n"
-    "                   --mu-real M (-2) --mu-fake M (2) --sigma S (0.4) --n N (1024) --hidden H (64)\n"
-    "                   --disc-steps N (3000) --disc-lr LR (0.02) --critic-steps N (1000) --critic-lr LR (0.001)\n"
-    "                   --clip C (0.01)\n"
     "  parallel-lines   W, JS and KL between P0 = (0, Z) and P_theta = (theta, Z)\n"
-    "                   --n N (1000) --ntheta K (41, odd) --zbins B (10)\n"
     "  value-surface    the critic's value over [-3, 3]^2 with clipping and with the gradient penalty\n"
-    "                   --data 8gaussians|25gaussians|swissroll (8gaussians) --hidden H (256) --layers L (3)\n"
-    "                   --steps N (2000) --batch B (256) --clip-lr LR (0.0005) --clip C (0.01) --gp-lr LR (0.0001)\n"
-    "                   --lambda L (10) --grid G (121) --points N (512)\n"
-    "  critic-estimate  a penalised critic's W1 estimate against the exact W1\n"
-    "                   --shift S (1) --scale S (0.5) --hidden H (128) --layers L (3) --steps N (2000)\n"
-    "                   --batch B (256) --lr LR (0.0002) --lambda L (10) --n-eval N (8192) --n-exact N (2000)\n"
-    "  --seed S (1): the random seed; --threads N: threads (default 1: the networks are tiny,\n"
-    "  and more threads only add OpenMP synchronisation; 0 means all cores)\n";
+    "  critic-estimate  a penalised critic's W1 estimate against the exact W1\n";
 
 /* Refuses an output path whose folder cannot be written, before the work. */
 static int check_out(const char *out) {
@@ -131,8 +120,9 @@ typedef struct {
 static const char *const toys[] = {"8gaussians", "25gaussians", "swissroll", NULL};
 
 #define AT(member) WG_FIELD_AT(figure_cli, member)
-#define INT(name, member) CLI_OPTION(name + 2, name, WG_FIELD_INT, AT(member), 1, 1e9, NULL, "")
-#define REAL(name, member, type) CLI_OPTION(name + 2, name, type, AT(member), -1e30, 1e30, NULL, "")
+/* The key is the option without its leading "--". */
+#define INT(name, member, help) CLI_OPTION(name + 2, name, WG_FIELD_INT, AT(member), 1, 1e9, NULL, help)
+#define REAL(name, member, type, help) CLI_OPTION(name + 2, name, type, AT(member), -1e30, 1e30, NULL, help)
 static const wg_field common[] = {
     CLI_OPTION("out", "--out", WG_FIELD_STRING, AT(out), 0, 0, NULL, "the PNG to write"),
     CLI_OPTION("seed", "--seed", WG_FIELD_U64, AT(seed), 0, 0, NULL, "the random seed"),
@@ -140,26 +130,46 @@ static const wg_field common[] = {
                "threads (0: all cores; the networks are tiny, more threads only add synchronisation)"),
 };
 static const wg_field two_gaussians_fields[] = {
-    REAL("--mu-real", tg.mu_real, WG_FIELD_DOUBLE), REAL("--mu-fake", tg.mu_fake, WG_FIELD_DOUBLE),
-    REAL("--sigma", tg.sigma, WG_FIELD_DOUBLE),     INT("--n", tg.n),
-    INT("--hidden", tg.hidden),                     INT("--disc-steps", tg.disc_steps),
-    REAL("--disc-lr", tg.disc_lr, WG_FIELD_FLOAT),  INT("--critic-steps", tg.critic_steps),
-    REAL("--critic-lr", tg.critic_lr, WG_FIELD_FLOAT), REAL("--clip", tg.clip, WG_FIELD_FLOAT),
+    REAL("--mu-real", tg.mu_real, WG_FIELD_DOUBLE, "mean of the real N(mu, sigma^2)"),
+    REAL("--mu-fake", tg.mu_fake, WG_FIELD_DOUBLE, "mean of the fake one"),
+    REAL("--sigma", tg.sigma, WG_FIELD_DOUBLE, "their standard deviation"),
+    INT("--n", tg.n, "samples of each (full-batch training)"),
+    INT("--hidden", tg.hidden, "width of both MLPs 1 -> H -> H -> 1"),
+    INT("--disc-steps", tg.disc_steps, "discriminator steps (logistic loss, Adam)"),
+    REAL("--disc-lr", tg.disc_lr, WG_FIELD_FLOAT, "its learning rate"),
+    INT("--critic-steps", tg.critic_steps, "critic steps (RMSprop, clipping)"),
+    REAL("--critic-lr", tg.critic_lr, WG_FIELD_FLOAT, "its learning rate"),
+    REAL("--clip", tg.clip, WG_FIELD_FLOAT, "the clipping bound c"),
 };
-static const wg_field parallel_lines_fields[] = {INT("--n", pl.n), INT("--ntheta", pl.ntheta),
-                                                 INT("--zbins", pl.zbins)};
+static const wg_field parallel_lines_fields[] = {
+    INT("--n", pl.n, "samples of Z ~ U[0, 1], the same for both sets"),
+    INT("--ntheta", pl.ntheta, "theta values over [-1, 1] (odd, so 0 is one)"),
+    INT("--zbins", pl.zbins, "histogram cells along z for JS and KL"),
+};
 static const wg_field value_surface_fields[] = {
-    CLI_OPTION("data", "--data", WG_FIELD_CHOICE, AT(vs.data), 0, 0, toys, ""),
-    INT("--hidden", vs.hidden), INT("--layers", vs.layers), INT("--steps", vs.steps), INT("--batch", vs.batch),
-    REAL("--clip-lr", vs.clip_lr, WG_FIELD_FLOAT), REAL("--clip", vs.clip, WG_FIELD_FLOAT),
-    REAL("--gp-lr", vs.gp_lr, WG_FIELD_FLOAT), REAL("--lambda", vs.lambda, WG_FIELD_FLOAT),
-    INT("--grid", vs.grid), INT("--points", vs.npoints),
+    CLI_OPTION("data", "--data", WG_FIELD_CHOICE, AT(vs.data), 0, 0, toys, "8gaussians | 25gaussians | swissroll"),
+    INT("--hidden", vs.hidden, "critic width"),
+    INT("--layers", vs.layers, "critic hidden layers"),
+    INT("--steps", vs.steps, "training steps of each critic"),
+    INT("--batch", vs.batch, "batch size"),
+    REAL("--clip-lr", vs.clip_lr, WG_FIELD_FLOAT, "the clipped critic's RMSprop learning rate"),
+    REAL("--clip", vs.clip, WG_FIELD_FLOAT, "the clipping bound c"),
+    REAL("--gp-lr", vs.gp_lr, WG_FIELD_FLOAT, "the penalised critic's Adam learning rate"),
+    REAL("--lambda", vs.lambda, WG_FIELD_FLOAT, "the penalty weight"),
+    INT("--grid", vs.grid, "heat map cells per side"),
+    INT("--points", vs.npoints, "real and fake points drawn and measured"),
 };
 static const wg_field critic_estimate_fields[] = {
-    REAL("--shift", ce.shift, WG_FIELD_DOUBLE), REAL("--scale", ce.scale, WG_FIELD_DOUBLE),
-    INT("--hidden", ce.hidden), INT("--layers", ce.layers), INT("--steps", ce.steps), INT("--batch", ce.batch),
-    REAL("--lr", ce.lr, WG_FIELD_FLOAT), REAL("--lambda", ce.lambda, WG_FIELD_FLOAT),
-    INT("--n-eval", ce.n_eval), INT("--n-exact", ce.n_exact),
+    REAL("--shift", ce.shift, WG_FIELD_DOUBLE, "the Gaussian pair: N(0, I) against N((shift, 0), I)"),
+    REAL("--scale", ce.scale, WG_FIELD_DOUBLE, "the 8gaussians pair: against scale x 8gaussians"),
+    INT("--hidden", ce.hidden, "critic width"),
+    INT("--layers", ce.layers, "critic hidden layers"),
+    INT("--steps", ce.steps, "training steps"),
+    INT("--batch", ce.batch, "batch size (fresh samples each step)"),
+    REAL("--lr", ce.lr, WG_FIELD_FLOAT, "Adam's learning rate"),
+    REAL("--lambda", ce.lambda, WG_FIELD_FLOAT, "the penalty weight"),
+    INT("--n-eval", ce.n_eval, "held-out points of each side for the estimate"),
+    INT("--n-exact", ce.n_exact, "points of each side for the exact W1"),
 };
 #define TABLE(t) t, (int)(sizeof t / sizeof t[0])
 

@@ -31,16 +31,18 @@ static void default_text(const wg_field *f, const void *obj, char *out, size_t c
   static const char *const losses[] = {"clip", "gp", "gan"}, *const models[] = {"mlp", "dcgan28", "dcgan"};
   char v[64];
   out[0] = '\0';
+  if (is_flag(f)) return;
   if (f->rule == WG_DEFAULT_BY_LOSS || f->rule == WG_DEFAULT_BY_MODEL) {
     const char *const *by = f->rule == WG_DEFAULT_BY_LOSS ? losses : models;
     snprintf(out, cap, " (%s %g, %s %g, %s %g)", by[0], f->def[0], by[1], f->def[1], by[2], f->def[2]);
   } else if (f->rule == WG_DEFAULT_FIXED && f->type == WG_FIELD_CHOICE) {
     snprintf(out, cap, " (default %s)", f->choices[(int)f->def[0]]);
-  } else if (f->rule == WG_DEFAULT_FIXED && !is_flag(f)) {
+  } else if (f->rule == WG_DEFAULT_FIXED) {
     snprintf(out, cap, " (default %g)", f->def[0]);
-  } else if (f->rule == WG_DEFAULT_NONE && !is_flag(f) && f->type != WG_FIELD_STRING && f->type != WG_FIELD_TEXT &&
+  } else if (f->rule == WG_DEFAULT_NONE && f->type != WG_FIELD_STRING && f->type != WG_FIELD_TEXT &&
              !strstr(f->help, "default")) {
-    wg_field_format(f, obj, v, sizeof v);
+    if (f->type == WG_FIELD_CHOICE || f->type == WG_FIELD_U64) wg_field_format(f, obj, v, sizeof v);
+    else snprintf(v, sizeof v, "%g", wg_field_number(f, obj));
     snprintf(out, cap, " (default %s)", v);
   }
 }
