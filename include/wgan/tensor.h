@@ -33,8 +33,6 @@ typedef struct wg_tensor {
   int requires_grad;        /* a leaf to differentiate by, or derived from one */
   float *grad;              /* leaves only: where wg_backward() accumulates */
   wg_node *node;            /* the op that made it; NULL for leaves and constants */
-  struct wg_tensor *acc;    /* scratch of wg_grad(): the gradient accumulated so far */
-  int mark;                 /* scratch of wg_grad() */
 } wg_tensor;
 
 /* ---- context (arena + tape) ---- */
