@@ -23,6 +23,7 @@ static wg_tensor *batchnorm(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h)
     wg_tensor *mean, *var;
     y = normalise(ctx, h, mask, l->norm.eps, &mean, &var);
     if (!y) return NULL;
+    WG_ASSERT(mean->numel == features && var->numel == features);
     /* Running averages as PyTorch: the variance unbiased. */
     int64_t count = h->numel / features;
     float unbias = count > 1 ? (float)count / (float)(count - 1) : 1.0f, m = l->norm.momentum;

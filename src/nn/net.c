@@ -229,8 +229,12 @@ static void bind(wg_net *net, wg_layer *l) {
     default:
       return;
   }
-  wg_tensor_leaf(&l->w, net->params + l->w_off, net->grads + l->w_off, wn, ws, 1);
-  if (l->n_b) wg_tensor_leaf(&l->b, net->params + l->b_off, net->grads + l->b_off, bn, bs, 1);
+  /* The shapes hold exactly the parameters add_params counted. */
+  wg_status st = wg_tensor_leaf(&l->w, net->params + l->w_off, net->grads + l->w_off, wn, ws, 1);
+  WG_ASSERT(st == WG_OK && l->w.numel == l->n_w);
+  if (!l->n_b) return;
+  st = wg_tensor_leaf(&l->b, net->params + l->b_off, net->grads + l->b_off, bn, bs, 1);
+  WG_ASSERT(st == WG_OK && l->b.numel == l->n_b);
 }
 
 /* A network is finished once it has its buffers. */
@@ -277,21 +281,31 @@ int wg_net_out_shape(const wg_net *net, int *shape) {
   return ndim;
 }
 
+/* Whether x is [N, shape...]. */
+static int is_batch_of(const wg_tensor *x, int ndim, const int *shape) {
+  int ok = x->ndim == ndim + 1;
+  for (int i = 0; ok && i < ndim; i++) ok = x->shape[i + 1] == shape[i];
+  return ok;
+}
+
 wg_tensor *wg_net_forward(wg_ctx *ctx, wg_net *net, wg_tensor *x) {
   if (!x) return NULL;
   if (!net->params) {
     wg_set_error(WG_EINVAL, "%s: wg_net_finish was not called", net->name);
     return NULL;
   }
-  int ok = x->ndim == net->in_ndim + 1;
-  for (int i = 0; ok && i < net->in_ndim; i++) ok = x->shape[i + 1] == net->in_shape[i];
-  if (!ok) {
+  if (!is_batch_of(x, net->in_ndim, net->in_shape)) {
     char s[64];
     wg_set_error(WG_EINVAL, "%s: input of shape %s does not match its %d-D samples", net->name,
                  wg_shape_str(x, s, sizeof s), net->in_ndim);
     return NULL;
   }
   wg_tensor *h = x;
-  for (int i = 0; i < net->n_layers && h; i++) h = wg_layer_forward(ctx, net, &net->layers[i], h);
+  for (int i = 0; i < net->n_layers && h; i++) {
+    wg_layer *l = &net->layers[i];
+    h = wg_layer_forward(ctx, net, l, h);
+    /* The builders' shape arithmetic agrees with the ops'. */
+    WG_ASSERT(!h || is_batch_of(h, l->out_ndim, l->out_shape));
+  }
   return h;
 }
