@@ -42,9 +42,9 @@ static double forward_flops(const wg_net *net, int n) {
     const int *in = l->in_shape, *out = l->out_shape;
     if (l->kind == WG_LAYER_LINEAR) macs += (double)in[0] * out[0];
     /* conv: every output pixel reads C k^2 inputs per output channel */
-    else if (l->kind == WG_LAYER_CONV) macs += (double)out[0] * out[1] * out[2] * in[0] * l->k * l->k;
+    else if (l->kind == WG_LAYER_CONV) macs += (double)out[0] * out[1] * out[2] * in[0] * l->conv.k * l->conv.k;
     /* transposed conv: every input pixel writes OC k^2 outputs */
-    else if (l->kind == WG_LAYER_CONVT) macs += (double)in[0] * in[1] * in[2] * out[0] * l->k * l->k;
+    else if (l->kind == WG_LAYER_CONVT) macs += (double)in[0] * in[1] * in[2] * out[0] * l->conv.k * l->conv.k;
   }
   return 2.0 * n * macs;
 }

@@ -18,41 +18,44 @@ typedef enum {
   WG_LAYER_TANH,
   WG_LAYER_SIGMOID,
   WG_LAYER_RESHAPE,    /* to a per-sample shape */
-  WG_LAYER_CROP        /* NCHW: rows [top, top + h), columns [left, left + w) */
+  WG_LAYER_CROP        /* NCHW: rows [top, top + height), columns [left, left + width) */
 } wg_layer_kind;
 
-/* How the weights of a Linear/conv layer are drawn by WG_INIT_WGANGP. */
-typedef enum { WG_FAN_GLOROT, WG_FAN_HE } wg_fan_rule;
+/* A Linear layer's stdev under WG_INIT_WGANGP (the names of the WGAN-GP code). */
+typedef enum {
+  WG_FAN_GLOROT,  /* sqrt(2 / (in + out)): that code's default (output layers, the MNIST generator's input) */
+  WG_FAN_HE       /* sqrt(2 / in): its Linear layers followed by a ReLU (the toy MLP's hidden layers) */
+} wg_fan_rule;
 
+/* One layer: the fields of every kind, then those of its own kind. */
 typedef struct {
   wg_layer_kind kind;
   int in_shape[3], in_ndim;   /* per-sample shapes (no batch dimension) */
   int out_shape[3], out_ndim;
-  int k;                      /* conv kernel size (square) */
-  int has_bias;
-  wg_conv_opts conv;
-  float alpha;                /* LeakyReLU slope */
-  float eps, momentum;        /* normalisation */
-  int crop[4];                /* top, left, h, w */
-  wg_fan_rule fan;
-  /* Offsets into the network's parameter buffer (-1: none). */
+  /* Offsets into the network's parameter buffer (-1: none) and counts. */
   int64_t w_off, b_off, n_w, n_b;
-  /* Offsets into the network's state buffer: BatchNorm running mean/var. */
+  /* Offsets into the network's state buffer: BatchNorm running mean/var (-1: none). */
   int64_t mean_off, var_off;
   wg_tensor w, b;             /* leaves over the buffers, bound by wg_net_finish */
+  union {
+    struct { wg_fan_rule fan; } linear;              /* LINEAR */
+    struct { int k; wg_conv_opts opts; } conv;       /* CONV, CONVT: a k x k kernel */
+    struct { float eps, momentum; } norm;            /* BATCHNORM; LAYERNORM has no momentum */
+    struct { float alpha; } leaky;                   /* LEAKY_RELU: the slope below 0 */
+    struct { int top, left, height, width; } crop;   /* CROP */
+  };
 } wg_layer;
 
 typedef struct {
   char name[64];
-  wg_layer *layers;
-  int n_layers, cap_layers;
+  wg_layer *layers;           /* [n_layers] */
+  int n_layers;
   int in_shape[3], in_ndim;   /* per-sample input shape */
   int64_t n_params, n_state;
-  float *params;              /* [n_params] every trained parameter */
+  float *params;              /* [n_params] every trained parameter; NULL until wg_net_finish */
   float *grads;               /* [n_params] their gradients */
   float *state;               /* [n_state] BatchNorm running statistics */
   int training;               /* BatchNorm: batch statistics (1) or running averages (0) */
-  int finished;
 } wg_net;
 
 /* A new empty network taking samples of per-sample shape in_shape. */
@@ -66,6 +69,7 @@ wg_status wg_net_conv(wg_net *net, int out_ch, int k, const wg_conv_opts *o, int
 wg_status wg_net_conv_transpose(wg_net *net, int out_ch, int k, const wg_conv_opts *o, int bias);
 wg_status wg_net_batchnorm(wg_net *net, float eps, float momentum);
 wg_status wg_net_layernorm(wg_net *net, float eps);
+/* alpha: LeakyReLU's slope below 0 (the other activations have none). */
 wg_status wg_net_activation(wg_net *net, wg_layer_kind kind, float alpha);
 wg_status wg_net_reshape(wg_net *net, int ndim, const int *shape);
 wg_status wg_net_crop(wg_net *net, int top, int left, int h, int w);
@@ -88,10 +92,17 @@ void wg_net_set_requires_grad(wg_net *net, int on);
 int wg_net_out_shape(const wg_net *net, int *shape);
 
 /* ---- initialisation ---- */
+/* Normalisation layers start at scale 1, shift 0 under every scheme. */
 typedef enum {
   WG_INIT_PYTORCH,  /* PyTorch's defaults: U(+-1/sqrt(fan_in)) for weights and biases */
-  WG_INIT_DCGAN,    /* conv weights N(0, 0.02), BatchNorm scale N(1, 0.02), biases 0; Linear as PyTorch */
-  WG_INIT_WGANGP    /* the WGAN-GP code: uniform "he"/"glorot" (see docs/nn.md), biases 0 */
+  WG_INIT_DCGAN,    /* the WGAN code's: conv weights N(0, 0.02), BatchNorm scale N(1, 0.02);
+                     * conv biases and Linear layers as PyTorch */
+  /* The WGAN-GP code (igul222/improved_wgan_training, its tflib): weights
+   * U(+-stdev sqrt 3), biases 0. Linear: stdev by the layer's wg_fan_rule.
+   * Conv: sqrt(4 / (fan_in + fan_out)), fan_in = in k^2, fan_out = out k^2 / s^2;
+   * transposed conv the same with fan_in = in k^2 / s^2, fan_out = out k^2
+   * (in, out: channels; s: the stride, 2 in that code). */
+  WG_INIT_WGANGP
 } wg_init_scheme;
 void wg_net_init(wg_net *net, wg_init_scheme scheme, wg_rng *rng);
 

@@ -33,8 +33,6 @@ typedef struct wg_tensor {
   int requires_grad;        /* a leaf to differentiate by, or derived from one */
   float *grad;              /* leaves only: where wg_backward() accumulates */
   wg_node *node;            /* the op that made it; NULL for leaves and constants */
-  struct wg_tensor *acc;    /* scratch of wg_grad(): the gradient accumulated so far */
-  int mark;                 /* scratch of wg_grad() */
 } wg_tensor;
 
 /* ---- context (arena + tape) ---- */
@@ -79,28 +77,22 @@ const char *wg_shape_str(const wg_tensor *t, char *buf, size_t size);
 
 /* ---- elementwise, with numpy broadcasting for the binary ones ---- */
 
-wg_tensor *wg_add(wg_ctx *ctx, wg_tensor *a, wg_tensor *b);
-wg_tensor *wg_sub(wg_ctx *ctx, wg_tensor *a, wg_tensor *b);
-wg_tensor *wg_mul(wg_ctx *ctx, wg_tensor *a, wg_tensor *b);
-wg_tensor *wg_div(wg_ctx *ctx, wg_tensor *a, wg_tensor *b);
+/* The shapes of most ops: one tensor in, or two. */
+typedef wg_tensor *wg_unary_op(wg_ctx *ctx, wg_tensor *a);
+typedef wg_tensor *wg_binary_op(wg_ctx *ctx, wg_tensor *a, wg_tensor *b);
+
+wg_binary_op wg_add, wg_sub, wg_mul, wg_div;
+wg_unary_op wg_neg, wg_exp, wg_log, wg_sqrt, wg_square, wg_abs, wg_relu, wg_tanh, wg_sigmoid;
+/* softplus(a) = log(1 + e^a); log_sigmoid(a) = log(sigmoid(a)) = -softplus(-a). */
+wg_unary_op wg_softplus, wg_log_sigmoid;
+/* With a scalar: a + s, a s, a^p, and a where a > 0, else alpha a. */
 wg_tensor *wg_add_scalar(wg_ctx *ctx, wg_tensor *a, float s);
 wg_tensor *wg_mul_scalar(wg_ctx *ctx, wg_tensor *a, float s);
-wg_tensor *wg_neg(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_exp(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_log(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_sqrt(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_square(wg_ctx *ctx, wg_tensor *a);
 wg_tensor *wg_pow(wg_ctx *ctx, wg_tensor *a, float p);
-wg_tensor *wg_abs(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_relu(wg_ctx *ctx, wg_tensor *a);
 wg_tensor *wg_leaky_relu(wg_ctx *ctx, wg_tensor *a, float alpha);
-wg_tensor *wg_tanh(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_sigmoid(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_softplus(wg_ctx *ctx, wg_tensor *a);
-wg_tensor *wg_log_sigmoid(wg_ctx *ctx, wg_tensor *a);
 /* Constants (zero derivative almost everywhere), used by backward rules:
  * sign(a) in {-1, 0, 1}; slope(a, lo, hi) = hi where a > 0, else lo. */
-wg_tensor *wg_sign(wg_ctx *ctx, wg_tensor *a);
+wg_unary_op wg_sign;
 wg_tensor *wg_slope(wg_ctx *ctx, wg_tensor *a, float lo, float hi);
 
 /* ---- reductions and broadcasting ---- */

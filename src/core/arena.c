@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "core/error.h"
+
 struct wg_arena_chunk {
   wg_arena_chunk *next;
   size_t size, used;
@@ -45,6 +47,7 @@ void *wg_arena_alloc(wg_arena *a, size_t bytes) {
     a->head = c = n;
   }
   void *p = c->data + c->used;
+  WG_ASSERT(bytes <= c->size - c->used && (uintptr_t)p % ALIGN == 0);
   c->used += bytes;
   a->used += bytes;
   if (a->used > a->peak) a->peak = a->used;

@@ -1,103 +1,88 @@
 /* Reverse-mode differentiation over the tape.
  *
- * A pass first marks every tensor that depends on a target (the inputs asked
- * for, or the leaves with a grad buffer), walking the tape forward; then it
- * walks the tape back from the outputs, calling each node's backward rule
+ * A pass first marks every node whose output depends on a target (the inputs
+ * asked for, or the leaves with a grad buffer), walking the tape forward; then
+ * it walks the tape back from the outputs, calling each node's backward rule
  * only for the inputs that are marked. The rules are ops: with create_graph
- * they are recorded (appended to the tape, past the part being walked), so
- * the gradients can be differentiated again. */
-#include <string.h>
-
+ * they are recorded (appended to the tape, past the part being walked), so the
+ * gradients can be differentiated again. A pass's scratch lives in the nodes
+ * (their `marked` and `acc`) and, for leaves, in the caller's grads_out. */
 #include "core/ctx.h"
 
-/* Adds g into t's running gradient. */
-static int accumulate(wg_ctx *ctx, wg_tensor *t, wg_tensor *g) {
-  if (!g) return -1;
-  if (!wg_same_shape(t, g)) {
-    char st[64], sg[64];
-    wg_set_error(WG_EINVAL, "internal: gradient of shape %s for a tensor of shape %s", wg_shape_str(g, sg, sizeof sg),
-                 wg_shape_str(t, st, sizeof st));
-    return -1;
-  }
-  t->acc = t->acc ? wg_add(ctx, t->acc, g) : g;
-  return t->acc ? 0 : -1;
+/* What a pass differentiates by: wg_grad's inputs, the leaves among them
+ * accumulating in acc (its grads_out); or, for wg_backward, every leaf with a
+ * grad buffer, which receives its gradient directly. */
+typedef struct {
+  int n;
+  wg_tensor *const *inputs;
+  wg_tensor **acc;
+  int to_buffers;
+} targets;
+
+static int find(const targets *p, const wg_tensor *t) {
+  for (int i = 0; i < p->n; i++)
+    if (p->inputs[i] == t) return i;
+  return -1;
 }
+
+static int is_target(const targets *p, const wg_tensor *t) {
+  return p->to_buffers ? !t->node && t->grad && t->requires_grad : find(p, t) >= 0;
+}
+
+/* Whether t depends on a target; a derived tensor's node knows. */
+static int is_marked(const targets *p, const wg_tensor *t) { return t->node ? t->node->marked : is_target(p, t); }
 
 static void add_into_buffer(float *restrict dst, const float *restrict src, int64_t n) {
 #pragma omp parallel for simd if (n > 65536)
   for (int64_t i = 0; i < n; i++) dst[i] += src[i];
 }
 
-/* is_target(t): whether t is one of the tensors to differentiate by. */
-static wg_status reverse_pass(wg_ctx *ctx, int n_out, wg_tensor *const *outputs, wg_tensor *const *grad_outputs,
-                              int (*is_target)(const wg_tensor *t, void *arg), void *arg, int create_graph,
-                              int to_buffers) {
-  const int pass = ++ctx->grad_pass;
-  const int n_nodes = ctx->n_tape;
-  /* Mark what depends on a target; clear every running gradient. */
-  for (int i = 0; i < n_nodes; i++) {
-    wg_node *n = ctx->tape[i];
-    for (int k = 0; k < n->n_in; k++) {
-      wg_tensor *t = n->in[k];
-      t->acc = NULL;
-      if (is_target(t, arg)) t->mark = pass;
-    }
+/* Adds g into t's gradient: its node's running sum, its grad buffer (wg_backward)
+ * or its slot among the inputs (wg_grad). Any other leaf is no target: dropped. */
+static wg_status accumulate(wg_ctx *ctx, const targets *p, wg_tensor *t, wg_tensor *g) {
+  WG_ASSERT(wg_same_shape(t, g));
+  if (p->to_buffers && !t->node && t->grad) {
+    add_into_buffer(t->grad, g->data, t->numel);
+    return WG_OK;
   }
-  for (int i = 0; i < n_nodes; i++) {
-    wg_node *n = ctx->tape[i];
-    n->out->acc = NULL;
-    if (is_target(n->out, arg)) n->out->mark = pass;
-    for (int k = 0; k < n->n_in; k++)
-      if (n->in[k]->mark == pass) n->out->mark = pass;
-  }
-  for (int k = 0; k < n_out; k++) {
-    outputs[k]->acc = NULL;
-    if (is_target(outputs[k], arg)) outputs[k]->mark = pass;
-  }
+  int i = t->node ? -1 : find(p, t);
+  wg_tensor **acc = t->node ? &t->node->acc : i >= 0 ? &p->acc[i] : NULL;
+  if (!acc) return WG_OK;
+  *acc = *acc ? wg_add(ctx, *acc, g) : g;
+  return *acc ? WG_OK : wg_failed("adding up a gradient");
+}
 
+static wg_status reverse_pass(wg_ctx *ctx, const targets *p, int n_out, wg_tensor *const *outputs,
+                              wg_tensor *const *grad_outputs, int create_graph) {
+  const int n_nodes = ctx->n_tape;
+  /* Mark what depends on a target; clear the running gradients. */
+  for (int i = 0; i < n_nodes; i++) {
+    wg_node *n = ctx->tape[i];
+    n->acc = NULL;
+    n->marked = is_target(p, n->out);
+    for (int k = 0; k < n->n_in && !n->marked; k++) n->marked = is_marked(p, n->in[k]);
+  }
   int was_recording = wg_ctx_set_recording(ctx, create_graph);
   wg_status st = WG_OK;
+  /* Seed the outputs, then walk back. */
   for (int k = 0; k < n_out && st == WG_OK; k++) {
     wg_tensor *g = grad_outputs && grad_outputs[k] ? grad_outputs[k]
                                                    : wg_full(ctx, outputs[k]->ndim, outputs[k]->shape, 1.0f);
-    if (!g || accumulate(ctx, outputs[k], g)) st = WG_EINVAL;
+    st = g ? accumulate(ctx, p, outputs[k], g) : wg_failed("seeding a backward pass");
   }
   for (int i = n_nodes - 1; i >= 0 && st == WG_OK; i--) {
     wg_node *n = ctx->tape[i];
-    wg_tensor *g = n->out->acc;
-    if (!g || n->out->mark != pass) continue;
+    if (!n->acc || !n->marked) continue;
     int need[WG_NODE_MAX_IN] = {0}, any = 0;
     wg_tensor *gin[WG_NODE_MAX_IN] = {NULL};
-    for (int k = 0; k < n->n_in; k++) any |= need[k] = n->in[k]->mark == pass;
+    for (int k = 0; k < n->n_in; k++) any |= need[k] = is_marked(p, n->in[k]);
     if (!any) continue;
-    n->backward(ctx, n, g, gin, need);
-    for (int k = 0; k < n->n_in && st == WG_OK; k++) {
-      if (!need[k]) continue;
-      wg_tensor *t = n->in[k];
-      if (!gin[k]) st = wg_last_status() ? wg_last_status() : WG_ENOMEM;
-      else if (to_buffers && !t->node && t->grad) add_into_buffer(t->grad, gin[k]->data, t->numel);
-      else if (accumulate(ctx, t, gin[k])) st = WG_EINVAL;
-    }
+    n->backward(ctx, n, n->acc, gin, need);
+    for (int k = 0; k < n->n_in && st == WG_OK; k++)
+      if (need[k]) st = gin[k] ? accumulate(ctx, p, n->in[k], gin[k]) : wg_failed(n->op);
   }
-  /* An output that is itself a leaf with a buffer gets its seed. */
-  if (to_buffers && st == WG_OK)
-    for (int k = 0; k < n_out; k++)
-      if (!outputs[k]->node && outputs[k]->grad && outputs[k]->acc)
-        add_into_buffer(outputs[k]->grad, outputs[k]->acc->data, outputs[k]->numel);
   wg_ctx_set_recording(ctx, was_recording);
   return st;
-}
-
-typedef struct {
-  int n;
-  wg_tensor *const *inputs;
-} target_list;
-
-static int in_list(const wg_tensor *t, void *arg) {
-  const target_list *l = arg;
-  for (int i = 0; i < l->n; i++)
-    if (l->inputs[i] == t) return 1;
-  return 0;
 }
 
 wg_status wg_grad(wg_ctx *ctx, int n_out, wg_tensor *const *outputs, wg_tensor *const *grad_outputs, int n_in,
@@ -110,22 +95,20 @@ wg_status wg_grad(wg_ctx *ctx, int n_out, wg_tensor *const *outputs, wg_tensor *
                           wg_shape_str(grad_outputs[k], sg, sizeof sg), wg_shape_str(outputs[k], so, sizeof so));
     }
   }
-  for (int i = 0; i < n_in; i++)
-    if (!inputs[i]) return wg_set_error(WG_EINVAL, "wg_grad: input %d is NULL", i);
-  target_list targets = {n_in, inputs};
-  wg_status st = reverse_pass(ctx, n_out, outputs, grad_outputs, in_list, &targets, create_graph, 0);
   for (int i = 0; i < n_in; i++) {
-    wg_tensor *g = st == WG_OK ? inputs[i]->acc : NULL;
-    grads_out[i] = g ? g : wg_zeros(ctx, inputs[i]->ndim, inputs[i]->shape);
-    if (!grads_out[i]) st = WG_ENOMEM;
+    if (!inputs[i]) return wg_set_error(WG_EINVAL, "wg_grad: input %d is NULL", i);
+    grads_out[i] = NULL;
   }
-  for (int i = 0; i < n_in; i++) inputs[i]->acc = NULL;
+  targets p = {n_in, inputs, grads_out, 0};
+  wg_status st = reverse_pass(ctx, &p, n_out, outputs, grad_outputs, create_graph);
+  /* A derived input's gradient is in its node; a leaf given twice shares the first's. */
+  for (int i = 0; i < n_in; i++)
+    grads_out[i] = st != WG_OK ? NULL : inputs[i]->node ? inputs[i]->node->acc : grads_out[find(&p, inputs[i])];
+  for (int i = 0; i < n_in; i++) {
+    if (!grads_out[i]) grads_out[i] = wg_zeros(ctx, inputs[i]->ndim, inputs[i]->shape);
+    if (!grads_out[i]) st = wg_failed("wg_grad");
+  }
   return st;
-}
-
-static int is_buffered_leaf(const wg_tensor *t, void *arg) {
-  (void)arg;
-  return !t->node && t->grad && t->requires_grad;
 }
 
 wg_status wg_backward(wg_ctx *ctx, wg_tensor *loss) {
@@ -135,5 +118,6 @@ wg_status wg_backward(wg_ctx *ctx, wg_tensor *loss) {
     return wg_set_error(WG_EINVAL, "wg_backward: the loss must have one element, not shape %s",
                         wg_shape_str(loss, s, sizeof s));
   }
-  return reverse_pass(ctx, 1, &loss, NULL, is_buffered_leaf, NULL, 0, 1);
+  targets p = {0, NULL, NULL, 1};
+  return reverse_pass(ctx, &p, 1, &loss, NULL, 0);
 }

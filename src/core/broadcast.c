@@ -4,6 +4,7 @@
 #include "core/error.h"
 
 void wg_shape4(int ndim, const int *shape, int s4[4]) {
+  WG_ASSERT(ndim >= 0 && ndim <= 4);
   for (int i = 0; i < 4; i++) s4[i] = 1;
   for (int i = 0; i < ndim; i++) s4[4 - ndim + i] = shape[i];
 }

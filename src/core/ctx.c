@@ -98,6 +98,9 @@ int wg_record(wg_ctx *ctx, wg_tensor *out, const char *op, wg_backward_fn backwa
     ctx->tape = tape;
     ctx->cap_tape = cap;
   }
+  /* What the ops' own code guarantees: inputs that fit a node, a rule, a fresh output. */
+  WG_ASSERT(n_in >= 1 && n_in <= WG_NODE_MAX_IN);
+  WG_ASSERT(backward && !out->node);
   wg_node *n = wg_ctx_alloc(ctx, sizeof *n);
   if (!n) return -1;
   memset(n, 0, sizeof *n);

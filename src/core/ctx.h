@@ -22,6 +22,9 @@ struct wg_node {
   float f[2];         /* scalar arguments (alpha, exponent...) */
   int iarg[4];        /* integer arguments (axis, sizes...) */
   wg_conv_opts conv;  /* convolution geometry */
+  /* Scratch of the wg_grad() pass walking the tape: */
+  int marked;         /* out depends on one of the pass's targets */
+  wg_tensor *acc;     /* out's gradient accumulated so far */
 };
 
 struct wg_ctx {
@@ -29,7 +32,6 @@ struct wg_ctx {
   int recording;
   wg_node **tape;  /* nodes in creation order */
   int n_tape, cap_tape;
-  int grad_pass;   /* stamp for wg_tensor.mark, new for every wg_grad() */
   void *scratch;   /* kernel workspace, reused by every call (outside the arena) */
   size_t scratch_bytes;
 };

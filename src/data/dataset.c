@@ -111,6 +111,7 @@ wg_status wg_dataset_split(const wg_dataset *ds, int64_t n_heldout, wg_rng *rng,
   /* Both parts in the original order: held-out indices first, then the rest. */
   int64_t a = 0, b = n_heldout;
   for (int64_t i = 0; i < n; i++) perm[held[i] ? a++ : b++] = i;
+  WG_ASSERT(a == n_heldout && b == n);
   *heldout = wg_dataset_subset(ds, perm, n_heldout);
   *train = *heldout ? wg_dataset_subset(ds, perm + n_heldout, n - n_heldout) : NULL;
   free(perm);

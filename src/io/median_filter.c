@@ -30,6 +30,7 @@ static void insert(double *w, size_t *n, double v) {
 static void remove_value(double *w, size_t *n, double v) {
   if (isnan(v)) return;
   size_t at = lower_bound(w, *n, v);
+  WG_ASSERT(at < *n && w[at] == v); /* it entered the window earlier */
   memmove(w + at, w + at + 1, (*n - at - 1) * sizeof *w);
   (*n)--;
 }

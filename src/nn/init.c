@@ -13,9 +13,9 @@ static void fill_uniform(wg_rng *rng, float *x, int64_t n, double bound) {
 static double pytorch_fan_in(const wg_layer *l) {
   switch (l->kind) {
     case WG_LAYER_LINEAR: return l->in_shape[0];
-    case WG_LAYER_CONV: return (double)l->in_shape[0] * l->k * l->k;
+    case WG_LAYER_CONV: return (double)l->in_shape[0] * l->conv.k * l->conv.k;
     /* ConvTranspose2d's weight is [in, out, k, k]; PyTorch takes fan_in from dimension 1. */
-    case WG_LAYER_CONVT: return (double)l->out_shape[0] * l->k * l->k;
+    case WG_LAYER_CONVT: return (double)l->out_shape[0] * l->conv.k * l->conv.k;
     default: return 0;
   }
 }
@@ -28,18 +28,20 @@ static void init_pytorch(wg_net *net, wg_layer *l, wg_rng *rng) {
   if (l->n_b) fill_uniform(rng, net->params + l->b_off, l->n_b, 1.0 / sqrt(fan_in));
 }
 
-/* The WGAN-GP code (tflib): U(+-stdev sqrt 3), biases 0. Linear: glorot
- * sqrt(2/(in+out)) or he sqrt(2/in). Conv: sqrt(4/(fan_in+fan_out)) with
- * fan_in = in k^2, fan_out = out k^2 / s^2; transposed conv: fan_in = in k^2 / s^2,
- * fan_out = out k^2. */
+/* The WGAN-GP code (igul222/improved_wgan_training, its tflib): U(+-stdev sqrt 3),
+ * biases 0. Linear: glorot sqrt(2/(in+out)) or he sqrt(2/in). Conv (its he_init):
+ * sqrt(4/(fan_in+fan_out)) with fan_in = in k^2, fan_out = out k^2 / s^2;
+ * transposed conv: fan_in = in k^2 / s^2, fan_out = out k^2. */
 static void init_wgangp(wg_net *net, wg_layer *l, wg_rng *rng) {
-  double stdev, k2 = (double)l->k * l->k, s2 = (double)l->conv.stride[0] * l->conv.stride[0];
-  double in = l->in_shape[0], out = l->out_shape[0];
-  switch (l->kind) {
-    case WG_LAYER_LINEAR: stdev = l->fan == WG_FAN_HE ? sqrt(2.0 / in) : sqrt(2.0 / (in + out)); break;
-    case WG_LAYER_CONV: stdev = sqrt(4.0 / (in * k2 + out * k2 / s2)); break;
-    case WG_LAYER_CONVT: stdev = sqrt(4.0 / (in * k2 / s2 + out * k2)); break;
-    default: return;
+  const double in = l->in_shape[0], out = l->out_shape[0];
+  double stdev;
+  if (l->kind == WG_LAYER_LINEAR) {
+    stdev = l->linear.fan == WG_FAN_HE ? sqrt(2.0 / in) : sqrt(2.0 / (in + out));
+  } else if (l->kind == WG_LAYER_CONV || l->kind == WG_LAYER_CONVT) {
+    const double k2 = (double)l->conv.k * l->conv.k, s2 = (double)l->conv.opts.stride[0] * l->conv.opts.stride[0];
+    stdev = l->kind == WG_LAYER_CONV ? sqrt(4.0 / (in * k2 + out * k2 / s2)) : sqrt(4.0 / (in * k2 / s2 + out * k2));
+  } else {
+    return;
   }
   fill_uniform(rng, net->params + l->w_off, l->n_w, stdev * sqrt(3.0));
   if (l->n_b) memset(net->params + l->b_off, 0, sizeof(float) * (size_t)l->n_b);

@@ -21,11 +21,12 @@ static wg_tensor *batchnorm(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h)
   wg_tensor *y;
   if (net->training) {
     wg_tensor *mean, *var;
-    y = normalise(ctx, h, mask, l->eps, &mean, &var);
+    y = normalise(ctx, h, mask, l->norm.eps, &mean, &var);
     if (!y) return NULL;
+    WG_ASSERT(mean->numel == features && var->numel == features);
     /* Running averages as PyTorch: the variance unbiased. */
     int64_t count = h->numel / features;
-    float unbias = count > 1 ? (float)count / (float)(count - 1) : 1.0f, m = l->momentum;
+    float unbias = count > 1 ? (float)count / (float)(count - 1) : 1.0f, m = l->norm.momentum;
     for (int c = 0; c < features; c++) {
       run_mean[c] = (1 - m) * run_mean[c] + m * mean->data[c];
       run_var[c] = (1 - m) * run_var[c] + m * var->data[c] * unbias;
@@ -33,7 +34,7 @@ static wg_tensor *batchnorm(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h)
   } else {
     wg_tensor *mean = wg_from_data(ctx, run_mean, l->w.ndim, l->w.shape);
     wg_tensor *var = wg_from_data(ctx, run_var, l->w.ndim, l->w.shape);
-    y = wg_div(ctx, wg_sub(ctx, h, mean), wg_sqrt(ctx, wg_add_scalar(ctx, var, l->eps)));
+    y = wg_div(ctx, wg_sub(ctx, h, mean), wg_sqrt(ctx, wg_add_scalar(ctx, var, l->norm.eps)));
   }
   return wg_add(ctx, wg_mul(ctx, y, &l->w), &l->b);
 }
@@ -46,17 +47,17 @@ wg_tensor *wg_layer_forward(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h)
     case WG_LAYER_LINEAR:
       return add_bias(ctx, l, wg_matmul(ctx, h, &l->w, 0, 1));
     case WG_LAYER_CONV:
-      return add_bias(ctx, l, wg_conv2d(ctx, h, &l->w, &l->conv));
+      return add_bias(ctx, l, wg_conv2d(ctx, h, &l->w, &l->conv.opts));
     case WG_LAYER_CONVT:
-      return add_bias(ctx, l, wg_conv_transpose2d(ctx, h, &l->w, &l->conv));
+      return add_bias(ctx, l, wg_conv_transpose2d(ctx, h, &l->w, &l->conv.opts));
     case WG_LAYER_BATCHNORM:
       return batchnorm(ctx, net, l, h);
     case WG_LAYER_LAYERNORM:
-      return wg_add(ctx, wg_mul(ctx, normalise(ctx, h, 0xE, l->eps, NULL, NULL), &l->w), &l->b);
+      return wg_add(ctx, wg_mul(ctx, normalise(ctx, h, 0xE, l->norm.eps, NULL, NULL), &l->w), &l->b);
     case WG_LAYER_RELU:
       return wg_relu(ctx, h);
     case WG_LAYER_LEAKY_RELU:
-      return wg_leaky_relu(ctx, h, l->alpha);
+      return wg_leaky_relu(ctx, h, l->leaky.alpha);
     case WG_LAYER_TANH:
       return wg_tanh(ctx, h);
     case WG_LAYER_SIGMOID:
@@ -66,7 +67,7 @@ wg_tensor *wg_layer_forward(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h)
       return wg_reshape(ctx, h, 1 + l->out_ndim, shape);
     }
     case WG_LAYER_CROP:
-      return wg_crop(ctx, h, l->crop[0], l->crop[1], l->crop[2], l->crop[3]);
+      return wg_crop(ctx, h, l->crop.top, l->crop.left, l->crop.height, l->crop.width);
   }
   wg_set_error(WG_EINVAL, "unknown layer kind %d", (int)l->kind);
   return NULL;

@@ -48,20 +48,17 @@ static void current_shape(const wg_net *net, int *ndim, int *shape) {
 
 /* A new layer at the end, its input shape filled in; NULL if it cannot be added. */
 static wg_layer *append(wg_net *net, wg_layer_kind kind) {
-  if (net->finished) {
+  if (net->params) {
     wg_set_error(WG_EINVAL, "%s: layers cannot be added after wg_net_finish", net->name);
     return NULL;
   }
-  if (net->n_layers == net->cap_layers) {
-    int cap = net->cap_layers ? 2 * net->cap_layers : 16;
-    wg_layer *layers = realloc(net->layers, sizeof *layers * (size_t)cap);
-    if (!layers) {
-      wg_set_error(WG_ENOMEM, "out of memory");
-      return NULL;
-    }
-    net->layers = layers;
-    net->cap_layers = cap;
+  /* One realloc a layer: a network is built once, from a few dozen. */
+  wg_layer *layers = realloc(net->layers, sizeof *layers * (size_t)(net->n_layers + 1));
+  if (!layers) {
+    wg_set_error(WG_ENOMEM, "out of memory");
+    return NULL;
   }
+  net->layers = layers;
   wg_layer *l = &net->layers[net->n_layers];
   memset(l, 0, sizeof *l);
   l->kind = kind;
@@ -101,8 +98,7 @@ wg_status wg_net_linear(wg_net *net, int out_features, int bias, wg_fan_rule fan
   if (l->in_ndim != 1 || out_features < 1)
     return wg_set_error(WG_EINVAL, "%s: layer %d (linear) needs flat samples and out_features >= 1", net->name,
                         net->n_layers);
-  l->has_bias = bias;
-  l->fan = fan;
+  l->linear.fan = fan;
   l->out_shape[0] = out_features;
   add_params(net, l, (int64_t)out_features * l->in_shape[0], bias ? out_features : 0);
   net->n_layers++;
@@ -128,10 +124,8 @@ static wg_status add_conv(wg_net *net, wg_layer_kind kind, int out_ch, int k, co
   if (OH < 1 || OW < 1 || (kind == WG_LAYER_CONV && (H + p[0] + p[1] < k || W + p[2] + p[3] < k)))
     return wg_set_error(WG_EINVAL, "%s: layer %d (%s): a %dx%d input gives an empty output", net->name, net->n_layers,
                         what, H, W);
-  l->k = k;
-  l->conv = *o;
-  l->has_bias = bias;
-  l->fan = WG_FAN_HE;
+  l->conv.k = k;
+  l->conv.opts = *o;
   l->out_shape[0] = out_ch;
   l->out_shape[1] = OH;
   l->out_shape[2] = OW;
@@ -153,8 +147,8 @@ wg_status wg_net_batchnorm(wg_net *net, float eps, float momentum) {
   if (!l) return wg_last_status();
   if (l->in_ndim == 2) return wg_set_error(WG_EINVAL, "%s: batchnorm needs [F] or [C, H, W] samples", net->name);
   int features = l->in_shape[0];
-  l->eps = eps;
-  l->momentum = momentum;
+  l->norm.eps = eps;
+  l->norm.momentum = momentum;
   add_params(net, l, features, features);
   l->mean_off = net->n_state;
   l->var_off = net->n_state + features;
@@ -167,7 +161,7 @@ wg_status wg_net_layernorm(wg_net *net, float eps) {
   wg_layer *l = append(net, WG_LAYER_LAYERNORM);
   if (!l) return wg_last_status();
   if (need_image(net, l, "layernorm")) return WG_EINVAL;
-  l->eps = eps;
+  l->norm.eps = eps;
   add_params(net, l, l->in_shape[0], l->in_shape[0]);
   net->n_layers++;
   return WG_OK;
@@ -178,7 +172,7 @@ wg_status wg_net_activation(wg_net *net, wg_layer_kind kind, float alpha) {
     return wg_set_error(WG_EINVAL, "%s: layer kind %d is not an activation", net->name, (int)kind);
   wg_layer *l = append(net, kind);
   if (!l) return wg_last_status();
-  l->alpha = alpha;
+  if (kind == WG_LAYER_LEAKY_RELU) l->leaky.alpha = alpha;
   net->n_layers++;
   return WG_OK;
 }
@@ -203,7 +197,7 @@ wg_status wg_net_crop(wg_net *net, int top, int left, int h, int w) {
   if (top < 0 || left < 0 || h < 1 || w < 1 || top + h > l->in_shape[1] || left + w > l->in_shape[2])
     return wg_set_error(WG_EINVAL, "%s: crop %dx%d at (%d, %d) does not fit a %dx%d image", net->name, h, w, top, left,
                         l->in_shape[1], l->in_shape[2]);
-  l->crop[0] = top, l->crop[1] = left, l->crop[2] = h, l->crop[3] = w;
+  l->crop.top = top, l->crop.left = left, l->crop.height = h, l->crop.width = w;
   l->out_shape[1] = h;
   l->out_shape[2] = w;
   net->n_layers++;
@@ -219,11 +213,11 @@ static void bind(wg_net *net, wg_layer *l) {
       bs[0] = l->out_shape[0], bn = 1;
       break;
     case WG_LAYER_CONV: /* w[OC, C, k, k]; bias [1, OC, 1, 1] */
-      ws[0] = l->out_shape[0], ws[1] = l->in_shape[0], ws[2] = ws[3] = l->k, wn = 4;
+      ws[0] = l->out_shape[0], ws[1] = l->in_shape[0], ws[2] = ws[3] = l->conv.k, wn = 4;
       bs[0] = 1, bs[1] = l->out_shape[0], bs[2] = bs[3] = 1, bn = 4;
       break;
     case WG_LAYER_CONVT: /* w[C, OC, k, k] as PyTorch's ConvTranspose2d */
-      ws[0] = l->in_shape[0], ws[1] = l->out_shape[0], ws[2] = ws[3] = l->k, wn = 4;
+      ws[0] = l->in_shape[0], ws[1] = l->out_shape[0], ws[2] = ws[3] = l->conv.k, wn = 4;
       bs[0] = 1, bs[1] = l->out_shape[0], bs[2] = bs[3] = 1, bn = 4;
       break;
     case WG_LAYER_BATCHNORM:
@@ -235,17 +229,26 @@ static void bind(wg_net *net, wg_layer *l) {
     default:
       return;
   }
-  wg_tensor_leaf(&l->w, net->params + l->w_off, net->grads + l->w_off, wn, ws, 1);
-  if (l->n_b) wg_tensor_leaf(&l->b, net->params + l->b_off, net->grads + l->b_off, bn, bs, 1);
+  /* The shapes hold exactly the parameters add_params counted. */
+  wg_status st = wg_tensor_leaf(&l->w, net->params + l->w_off, net->grads + l->w_off, wn, ws, 1);
+  WG_ASSERT(st == WG_OK && l->w.numel == l->n_w);
+  if (!l->n_b) return;
+  st = wg_tensor_leaf(&l->b, net->params + l->b_off, net->grads + l->b_off, bn, bs, 1);
+  WG_ASSERT(st == WG_OK && l->b.numel == l->n_b);
 }
 
+/* A network is finished once it has its buffers. */
 wg_status wg_net_finish(wg_net *net) {
-  if (net->finished) return WG_OK;
+  if (net->params) return WG_OK;
   size_t np = (size_t)(net->n_params ? net->n_params : 1), ns = (size_t)(net->n_state ? net->n_state : 1);
-  net->params = calloc(np, sizeof(float));
-  net->grads = calloc(np, sizeof(float));
-  net->state = calloc(ns, sizeof(float));
-  if (!net->params || !net->grads || !net->state) return wg_set_error(WG_ENOMEM, "out of memory for %s", net->name);
+  float *params = calloc(np, sizeof(float)), *grads = calloc(np, sizeof(float)), *state = calloc(ns, sizeof(float));
+  if (!params || !grads || !state) {
+    free(params);
+    free(grads);
+    free(state);
+    return wg_set_error(WG_ENOMEM, "out of memory for %s", net->name);
+  }
+  net->params = params, net->grads = grads, net->state = state;
   for (int i = 0; i < net->n_layers; i++) {
     wg_layer *l = &net->layers[i];
     bind(net, l);
@@ -254,7 +257,6 @@ wg_status wg_net_finish(wg_net *net) {
     if (l->kind == WG_LAYER_BATCHNORM)
       for (int64_t j = 0; j < l->n_w; j++) net->state[l->var_off + j] = 1.0f;
   }
-  net->finished = 1;
   return WG_OK;
 }
 
@@ -279,21 +281,31 @@ int wg_net_out_shape(const wg_net *net, int *shape) {
   return ndim;
 }
 
+/* Whether x is [N, shape...]. */
+static int is_batch_of(const wg_tensor *x, int ndim, const int *shape) {
+  int ok = x->ndim == ndim + 1;
+  for (int i = 0; ok && i < ndim; i++) ok = x->shape[i + 1] == shape[i];
+  return ok;
+}
+
 wg_tensor *wg_net_forward(wg_ctx *ctx, wg_net *net, wg_tensor *x) {
   if (!x) return NULL;
-  if (!net->finished) {
+  if (!net->params) {
     wg_set_error(WG_EINVAL, "%s: wg_net_finish was not called", net->name);
     return NULL;
   }
-  int ok = x->ndim == net->in_ndim + 1;
-  for (int i = 0; ok && i < net->in_ndim; i++) ok = x->shape[i + 1] == net->in_shape[i];
-  if (!ok) {
+  if (!is_batch_of(x, net->in_ndim, net->in_shape)) {
     char s[64];
     wg_set_error(WG_EINVAL, "%s: input of shape %s does not match its %d-D samples", net->name,
                  wg_shape_str(x, s, sizeof s), net->in_ndim);
     return NULL;
   }
   wg_tensor *h = x;
-  for (int i = 0; i < net->n_layers && h; i++) h = wg_layer_forward(ctx, net, &net->layers[i], h);
+  for (int i = 0; i < net->n_layers && h; i++) {
+    wg_layer *l = &net->layers[i];
+    h = wg_layer_forward(ctx, net, l, h);
+    /* The builders' shape arithmetic agrees with the ops'. */
+    WG_ASSERT(!h || is_batch_of(h, l->out_ndim, l->out_shape));
+  }
   return h;
 }
