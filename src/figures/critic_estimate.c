@@ -123,7 +123,7 @@ wg_status wg_fig_critic_estimate(const wg_fig_critic_estimate_opts *o, const cha
     tr[k].values = tr[k].steps + nrec;
     wg_net *net = wg_fig_mlp(2, o->hidden, o->layers, 0, &rng);
     if (!net) {
-      st = wg_last_status();
+      st = wg_failed("the critic");
       break;
     }
     wg_fig_train_opts t = {.kind = WG_LOSS_GP, .steps = o->steps, .batch = o->batch, .opt = WG_OPT_ADAM,

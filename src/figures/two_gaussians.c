@@ -108,7 +108,7 @@ wg_status wg_fig_two_gaussians(const wg_fig_two_gaussians_opts *o, const char *p
 
   fixed_set sr = {real, n}, sf = {fake, n};
   wg_net *disc = wg_fig_mlp(1, o->hidden, 2, 0, &rng), *critic = wg_fig_mlp(1, o->hidden, 2, o->clip, &rng);
-  wg_status st = disc && critic ? WG_OK : wg_last_status();
+  wg_status st = disc && critic ? WG_OK : wg_failed("the networks");
   wg_fig_train_opts t = {.kind = WG_LOSS_GAN, .steps = o->disc_steps, .batch = n, .opt = WG_OPT_ADAM,
                          .lr = o->disc_lr, .beta1 = 0.5f, .beta2 = 0.999f, .real = draw_fixed,
                          .fake = draw_fixed, .real_user = &sr, .fake_user = &sf};

@@ -105,7 +105,7 @@ wg_status wg_fig_value_surface(const wg_fig_value_surface_opts *o, const char *p
     }
   wg_net *clip = wg_fig_mlp(2, o->hidden, o->layers, o->clip, &rng);
   wg_net *gp = wg_fig_mlp(2, o->hidden, o->layers, 0, &rng);
-  wg_status st = clip && gp ? WG_OK : wg_last_status();
+  wg_status st = clip && gp ? WG_OK : wg_failed("the critics");
   wg_fig_train_opts t = {.kind = WG_LOSS_CLIP, .steps = o->steps, .batch = o->batch, .opt = WG_OPT_RMSPROP,
                          .lr = o->clip_lr, .beta1 = 0.99f, .clip = o->clip, .real = draw_real,
                          .fake = draw_fake, .real_user = &kind, .fake_user = &kind};

@@ -26,7 +26,7 @@ static wg_status start(wg_gan_models *m, int nz, int ndim, const int *shape, flo
   m->out_hi = hi;
   m->gen = wg_net_new("generator", 1, (int[]){nz});
   m->critic = wg_net_new("critic", ndim, shape);
-  return m->gen && m->critic ? WG_OK : wg_last_status();
+  return m->gen && m->critic ? WG_OK : wg_failed("the networks");
 }
 
 static wg_status finish(wg_gan_models *m) {

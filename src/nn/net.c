@@ -94,7 +94,7 @@ static wg_status need_image(const wg_net *net, const wg_layer *l, const char *wh
 
 wg_status wg_net_linear(wg_net *net, int out_features, int bias, wg_fan_rule fan) {
   wg_layer *l = append(net, WG_LAYER_LINEAR);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   if (l->in_ndim != 1 || out_features < 1)
     return wg_set_error(WG_EINVAL, "%s: layer %d (linear) needs flat samples and out_features >= 1", net->name,
                         net->n_layers);
@@ -107,7 +107,7 @@ wg_status wg_net_linear(wg_net *net, int out_features, int bias, wg_fan_rule fan
 
 static wg_status add_conv(wg_net *net, wg_layer_kind kind, int out_ch, int k, const wg_conv_opts *o, int bias) {
   wg_layer *l = append(net, kind);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   const char *what = kind == WG_LAYER_CONV ? "conv" : "conv_transpose";
   if (need_image(net, l, what)) return WG_EINVAL;
   if (out_ch < 1 || k < 1 || o->stride[0] < 1 || o->stride[1] < 1)
@@ -144,7 +144,7 @@ wg_status wg_net_conv_transpose(wg_net *net, int out_ch, int k, const wg_conv_op
 
 wg_status wg_net_batchnorm(wg_net *net, float eps, float momentum) {
   wg_layer *l = append(net, WG_LAYER_BATCHNORM);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   if (l->in_ndim == 2) return wg_set_error(WG_EINVAL, "%s: batchnorm needs [F] or [C, H, W] samples", net->name);
   int features = l->in_shape[0];
   l->norm.eps = eps;
@@ -159,7 +159,7 @@ wg_status wg_net_batchnorm(wg_net *net, float eps, float momentum) {
 
 wg_status wg_net_layernorm(wg_net *net, float eps) {
   wg_layer *l = append(net, WG_LAYER_LAYERNORM);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   if (need_image(net, l, "layernorm")) return WG_EINVAL;
   l->norm.eps = eps;
   add_params(net, l, l->in_shape[0], l->in_shape[0]);
@@ -171,7 +171,7 @@ wg_status wg_net_activation(wg_net *net, wg_layer_kind kind, float alpha) {
   if (kind != WG_LAYER_RELU && kind != WG_LAYER_LEAKY_RELU && kind != WG_LAYER_TANH && kind != WG_LAYER_SIGMOID)
     return wg_set_error(WG_EINVAL, "%s: layer kind %d is not an activation", net->name, (int)kind);
   wg_layer *l = append(net, kind);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   if (kind == WG_LAYER_LEAKY_RELU) l->leaky.alpha = alpha;
   net->n_layers++;
   return WG_OK;
@@ -179,7 +179,7 @@ wg_status wg_net_activation(wg_net *net, wg_layer_kind kind, float alpha) {
 
 wg_status wg_net_reshape(wg_net *net, int ndim, const int *shape) {
   wg_layer *l = append(net, WG_LAYER_RESHAPE);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   if (ndim < 1 || ndim > 3 || shape_numel(ndim, shape) != shape_numel(l->in_ndim, l->in_shape))
     return wg_set_error(WG_EINVAL, "%s: layer %d: cannot reshape %lld values per sample to that shape", net->name,
                         net->n_layers, (long long)shape_numel(l->in_ndim, l->in_shape));
@@ -192,7 +192,7 @@ wg_status wg_net_reshape(wg_net *net, int ndim, const int *shape) {
 
 wg_status wg_net_crop(wg_net *net, int top, int left, int h, int w) {
   wg_layer *l = append(net, WG_LAYER_CROP);
-  if (!l) return wg_last_status();
+  if (!l) return wg_failed("a layer");
   if (need_image(net, l, "crop")) return WG_EINVAL;
   if (top < 0 || left < 0 || h < 1 || w < 1 || top + h > l->in_shape[1] || left + w > l->in_shape[2])
     return wg_set_error(WG_EINVAL, "%s: crop %dx%d at (%d, %d) does not fit a %dx%d image", net->name, h, w, top, left,
