@@ -68,7 +68,7 @@ static wg_status infer(wg_classifier *c, const float *x, int64_t n, float *feat,
     wg_tensor *f = wg_net_forward(ctx, c->body, xt);
     wg_tensor *y = logits ? wg_net_forward(ctx, c->head, f) : f;
     if (!y) {
-      st = wg_last_status() != WG_OK ? wg_last_status() : wg_set_error(WG_ENOMEM, "classifier: out of memory");
+      st = wg_failed("classifier");
       break;
     }
     if (feat) memcpy(feat + i * WG_CLASSIFIER_FEATURES, f->data, sizeof(float) * (size_t)f->numel);

@@ -64,7 +64,7 @@ wg_status wg_classifier_train(wg_classifier *c, const wg_dataset *train,
       wg_tensor *xt = wg_from_data(ctx, x, 4, (int[]){o->batch, 1, 28, 28});
       wg_tensor *loss = cross_entropy(ctx, wg_net_forward(ctx, c->head, wg_net_forward(ctx, c->body, xt)), y);
       if (!loss) {
-        st = wg_last_status() != WG_OK ? wg_last_status() : wg_set_error(WG_ENOMEM, "classifier: out of memory");
+        st = wg_failed("classifier");
         break;
       }
       if (!isfinite(loss->data[0])) {
