@@ -22,54 +22,39 @@ void wg_emd_result_free(wg_emd_result *res) {
   memset(res, 0, sizeof *res);
 }
 
-/* Everything wg_emd needs to know about the problem in the caller's indices. */
-typedef struct {
-  const double *xa, *xb, *cost;
-  int64_t n, m;
-  int d;
-  wg_metric metric;
-  double p;
-} full_problem;
-
-static double full_cost(const full_problem *fp, int64_t i, int64_t j) {
-  double c = fp->cost ? fp->cost[i * fp->m + j]
-                      : wg_ot_cost(fp->xa + i * fp->d, fp->xb + j * fp->d, fp->d, fp->metric);
-  return fp->p == 1 ? c : pow(c, fp->p);
-}
-
 /* Potentials of zero-weight points (absent from the solved problem): the
  * largest values that keep f_i + g_j <= C_ij, sources first, then sinks
  * against every source, so all pairs stay feasible. */
-static void extend_potentials(const full_problem *fp, const double *a, const double *b, double *f,
+static void extend_potentials(const wg_ot_problem *fp, const double *a, const double *b, double *f,
                               double *g) {
   for (int64_t i = 0; i < fp->n; i++) {
     if (a[i] > 0) continue;
     double v = INFINITY;
     for (int64_t j = 0; j < fp->m; j++)
-      if (b[j] > 0) v = fmin(v, full_cost(fp, i, j) - g[j]);
+      if (b[j] > 0) v = fmin(v, wg_ot_problem_cost(fp, i, j) - g[j]);
     f[i] = v;
   }
   for (int64_t j = 0; j < fp->m; j++) {
     if (b[j] > 0) continue;
     double v = INFINITY;
-    for (int64_t i = 0; i < fp->n; i++) v = fmin(v, full_cost(fp, i, j) - f[i]);
+    for (int64_t i = 0; i < fp->n; i++) v = fmin(v, wg_ot_problem_cost(fp, i, j) - f[i]);
     g[j] = v;
   }
 }
 
-static wg_status check_input(const full_problem *fp, const wg_emd_options *o) {
+static wg_status check_input(const wg_ot_problem *fp, const wg_emd_options *o) {
   if (fp->n < 1 || fp->m < 1)
     return wg_set_error(WG_EINVAL, "emd: empty point set (n = %lld, m = %lld)", (long long)fp->n,
                         (long long)fp->m);
   if (!(fp->p >= 1) || !isfinite(fp->p))
     return wg_set_error(WG_EINVAL, "emd: p must be >= 1 (got %g)", fp->p);
   if (o->max_iter < 0) return wg_set_error(WG_EINVAL, "emd: negative iteration limit");
-  if (fp->cost) {
+  if (fp->C) {
     for (int64_t e = 0; e < fp->n * fp->m; e++) {
-      if (!isfinite(fp->cost[e]))
+      if (!isfinite(fp->C[e]))
         return wg_set_error(WG_ENUMERIC, "emd: cost (%lld, %lld) is %g", (long long)(e / fp->m) + 1,
-                            (long long)(e % fp->m) + 1, fp->cost[e]);
-      if (fp->cost[e] < 0)
+                            (long long)(e % fp->m) + 1, fp->C[e]);
+      if (fp->C[e] < 0)
         return wg_set_error(WG_EINVAL, "emd: cost (%lld, %lld) is negative", (long long)(e / fp->m) + 1,
                             (long long)(e % fp->m) + 1);
     }
@@ -89,7 +74,7 @@ wg_status wg_emd(const double *xa, int64_t n, const double *xb, int64_t m, int d
                  wg_emd_result *res) {
   memset(res, 0, sizeof *res);
   wg_emd_options o = opt ? *opt : wg_emd_defaults();
-  full_problem fp = {xa, xb, o.cost, n, m, d, o.metric, o.p == 0 ? 1 : o.p};
+  wg_ot_problem fp = wg_ot_problem_of(xa, n, xb, m, d, &o);
   wg_status st = check_input(&fp, &o);
   if (st) return st;
 
@@ -146,7 +131,7 @@ wg_status wg_emd(const double *xa, int64_t n, const double *xb, int64_t m, int d
     }
     if (o.cost) {
       for (int64_t k = 0; k < na; k++)
-        for (int64_t l = 0; l < nb; l++) C[k * nb + l] = full_cost(&fp, ia[k], jb[l]);
+        for (int64_t l = 0; l < nb; l++) C[k * nb + l] = wg_ot_problem_cost(&fp, ia[k], jb[l]);
     } else if ((st = wg_cost_matrix(pa, na, pb_pts, nb, d, o.metric, fp.p, C))) {
       goto done;
     }
