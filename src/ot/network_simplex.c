@@ -363,6 +363,8 @@ static void pivot(tree *t, int32_t u, int32_t w, double rc) {
     if (is_up(t, v) && t->flow[v] < delta) delta = t->flow[v], out = v, out_on_u_side = 1;
   for (int32_t v = w; v != join; v = parent[v])
     if (!is_up(t, v) && t->flow[v] <= delta) delta = t->flow[v], out = v, out_on_u_side = 0;
+  /* there is one: u's arc up to its parent, or (u the join) u's arc down to w's side */
+  WG_ASSERT(out >= 0);
   if (delta > 0) {
     for (int32_t v = u; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? -delta : delta;
     for (int32_t v = w; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? delta : -delta;
