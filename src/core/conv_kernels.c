@@ -493,115 +493,195 @@ static void shared_col_adjoint(const wg_conv_geom *g, const float *col, float *e
 
 #pragma GCC pop_options
 
+/* How one call spreads the batch: chunks of cb samples (the last may be
+ * shorter) over a team of T threads, each with its own slot of scratch. */
+typedef struct {
+  const wg_conv_geom *g;
+  int K, P, T, cb, chunks, small;
+  long xs, ys;                      /* floats of one sample of x, of y */
+  size_t slot, ycol, dwoff, padoff; /* floats of a slot; where its Y, dwp, pad start */
+} conv_run;
+
+/* The chunking of a call on g, and the layout of a slot (slot_floats). */
+static conv_run plan_run(const wg_conv_geom *g) {
+  conv_run r = {.g = g, .K = g->C * g->KH * g->KW, .P = g->OH * g->OW, .T = team()};
+  r.cb = chunk_for(g, r.T);
+  r.chunks = g->N ? (g->N + r.cb - 1) / r.cb : 0;
+  r.small = small_k(g);
+  r.xs = (long)g->C * g->H * g->W, r.ys = (long)g->OC * r.P;
+  r.slot = slot_floats(g);
+  r.ycol = round16((size_t)r.K * max_chunk(g) * r.P + slack(g));
+  r.dwoff = r.ycol + round16((size_t)g->OC * max_chunk(g) * r.P);
+  r.padoff = r.dwoff + round16((size_t)g->OC * r.K);
+  return r;
+}
+
+/* One thread's slot of the scratch (slot_floats), in its parts. */
+typedef struct {
+  float *col, *Y, *dwp, *pad; /* col[K, nb*P], Y[OC, nb*P], dwp[OC, K], pad[nb*C, Hp, Wp] */
+  float *dwv, *tb, *eb;       /* small K only: dwv[OC*K, 16], tb[K + OC, 16], eb[K, P] */
+  long coff[WG_CONV_SMALL_K]; /* small K only: row k of col(K x P) is at col + coff[k] */
+} slot_parts;
+
+/* The parts of the slot of the given thread. */
+static void slot_at(const conv_run *r, float *scratch, int thread, slot_parts *s) {
+  s->col = scratch + r->slot * (size_t)thread, s->Y = s->col + r->ycol;
+  s->dwp = s->col + r->dwoff, s->pad = s->col + r->padoff;
+  s->dwv = s->tb = s->eb = NULL;
+  if (r->small) {
+    s->dwv = s->col + r->slot - small_floats(r->g);
+    s->tb = s->dwv + round16((size_t)r->g->OC * r->K * 16);
+    s->eb = s->tb + round16(((size_t)r->K + r->g->OC) * 16);
+    shared_col(r->g, NULL, NULL, s->coff);
+  }
+}
+
+/* The first sample of chunk ch; *nb gets its number of samples. */
+static int chunk_start(const conv_run *r, int ch, int *nb) {
+  const int n0 = ch * r->cb;
+  *nb = r->g->N - n0 < r->cb ? r->g->N - n0 : r->cb;
+  return n0;
+}
+
+/* col(K x P) of sample n of x, for the direct loops (shared_col). */
+static void unfold_sample(const conv_run *r, slot_parts *s, const float *x, int n) {
+  pad_planes(r->g, 1, x + n * r->xs, s->pad);
+  shared_col(r->g, s->pad, s->col, s->coff);
+}
+
+/* col[K, nb*P] of the nb samples of x from n0 on, for sgemm. */
+static void unfold_chunk(const conv_run *r, slot_parts *s, const float *x, int n0, int nb) {
+  pad_planes(r->g, nb, x + n0 * r->xs, s->pad);
+  im2col(r->g, nb, s->pad, s->col);
+}
+
+/* y = conv(x, w) for the samples of chunk ch. Small K goes one sample at a
+ * time, so that its col and the ragged blocks stay in L1. */
+static void fwd_chunk(const conv_run *r, slot_parts *s, int ch, const float *x, const float *w,
+                      float *y) {
+  const wg_conv_geom *g = r->g;
+  const int K = r->K, P = r->P;
+  int nb, n0 = chunk_start(r, ch, &nb);
+  if (r->small) {
+    for (int n = n0; n < n0 + nb; n++) {
+      unfold_sample(r, s, x, n);
+      /* y[n][OC, P] = w[OC, K] col(K x P) */
+      small_gemm(g->OC, K, P, w, K, 1, s->col, 0, s->coff, y + n * r->ys, P, s->tb);
+    }
+    return;
+  }
+  unfold_chunk(r, s, x, n0, nb);
+  /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K, s->col,
+              nb * P, 0.0f, s->Y, nb * P);
+  move_blocks(g, nb, s->Y, y + n0 * r->ys, 1);
+}
+
+/* dx = the adjoint in x, from dy and w, for the samples of chunk ch. */
+static void bwd_data_chunk(const conv_run *r, slot_parts *s, int ch, const float *dy,
+                           const float *w, float *dx) {
+  const wg_conv_geom *g = r->g;
+  const int K = r->K, P = r->P;
+  int nb, n0 = chunk_start(r, ch, &nb);
+  if (r->small) {
+    for (int n = n0; n < n0 + nb; n++) {
+      /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
+      small_gemm(K, g->OC, P, w, 1, K, dy + n * r->ys, P, NULL, s->col, P, s->tb);
+      shared_col_adjoint(g, s->col, s->eb, s->coff, s->pad);
+      unpad_planes(g, 1, s->pad, dx + n * r->xs);
+    }
+    return;
+  }
+  move_blocks(g, nb, dy + n0 * r->ys, s->Y, 0);
+  /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K, s->Y, nb * P,
+              0.0f, s->col, nb * P);
+  col2im(g, nb, s->col, s->pad);
+  unpad_planes(g, nb, s->pad, dx + n0 * r->xs);
+}
+
+/* Adds chunk ch's part of the adjoint in w, from x and dy, to this
+ * thread's partial sums: dwp, or for small K the lanes dwv. */
+static void bwd_weight_chunk(const conv_run *r, slot_parts *s, int ch, const float *x,
+                             const float *dy) {
+  const wg_conv_geom *g = r->g;
+  const int K = r->K, P = r->P;
+  int nb, n0 = chunk_start(r, ch, &nb);
+  if (r->small) {
+    for (int n = n0; n < n0 + nb; n++) {
+      unfold_sample(r, s, x, n);
+      small_dw(g->OC, K, P, dy + n * r->ys, s->col, s->coff, s->dwv, s->tb);
+    }
+    return;
+  }
+  unfold_chunk(r, s, x, n0, nb);
+  move_blocks(g, nb, dy + n0 * r->ys, s->Y, 0);
+  /* dwp[OC, K] += Y[OC, nb*P] col[K, nb*P]^T */
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, nb * P, 1.0f, s->Y, nb * P, s->col,
+              nb * P, 1.0f, s->dwp, K);
+}
+
+/* dw[OC, K] by the team, inside its parallel region: each thread sums its
+ * own chunks into its partial dw, then the partials are added in thread
+ * order. The chunks are assigned statically (the same ones to the same
+ * thread at every call), which keeps the partials, so dw and training,
+ * bit-reproducible for a given thread count. */
+static void bwd_weight_team(const conv_run *r, slot_parts *s, const float *x, const float *dy,
+                            float *dw, const float *scratch) {
+  const long n = (long)r->g->OC * r->K;
+  memset(s->dwp, 0, sizeof(float) * (size_t)n);
+  if (r->small) memset(s->dwv, 0, sizeof(float) * (size_t)n * 16);
+#pragma omp for schedule(static) nowait
+  for (int ch = 0; ch < r->chunks; ch++) bwd_weight_chunk(r, s, ch, x, dy);
+  if (r->small) {
+    /* this thread's partial dw: the sums over the 16 lanes */
+    for (long i = 0; i < n; i++) {
+      float sum = 0;
+      for (int l = 0; l < 16; l++) sum += s->dwv[i * 16 + l];
+      s->dwp[i] = sum;
+    }
+  }
+#pragma omp barrier
+  /* dw = sum of the partials, final after the barrier */
+  const int nt = omp_get_num_threads();
+#pragma omp for schedule(static)
+  for (long i = 0; i < n; i++) {
+    float sum = 0;
+    for (int t = 0; t < nt; t++) sum += scratch[r->slot * (size_t)t + r->dwoff + i];
+    dw[i] = sum;
+  }
+}
+
 enum { FWD, BWD_DATA, BWD_WEIGHT };
 
-/* The three kernels share one driver: chunks of samples spread over the team. */
+/* The three kernels share one driver: chunks of samples spread over the
+ * team, each thread choosing its kernel's chunk function once. fwd and
+ * bwd_data write disjoint samples, so their chunks go to whichever thread
+ * is free (dynamic); bwd_weight's are fixed (bwd_weight_team). */
 static void run(int kind, const wg_conv_geom *g, const float *x, const float *w, const float *dy,
                 float *out, float *scratch) {
-  const int K = g->C * g->KH * g->KW, P = g->OH * g->OW, T = team();
-  const int cb = chunk_for(g, T), chunks = g->N ? (g->N + cb - 1) / cb : 0;
-  const size_t slot = slot_floats(g), ycol = round16((size_t)K * max_chunk(g) * P + slack(g));
-  const size_t dwoff = ycol + round16((size_t)g->OC * max_chunk(g) * P);
-  const size_t padoff = dwoff + round16((size_t)g->OC * K);
-  const long xs = (long)g->C * g->H * g->W, ys = (long)g->OC * P;
-  const int small = small_k(g);
-  if (P <= 0 || g->N <= 0) {  /* an empty output: nothing reads x */
-    if (kind == BWD_DATA) memset(out, 0, sizeof(float) * (size_t)g->N * xs);
-    if (kind == BWD_WEIGHT) memset(out, 0, sizeof(float) * (size_t)g->OC * K);
+  const conv_run r = plan_run(g);
+  if (r.P <= 0 || g->N <= 0) { /* an empty output: nothing reads x */
+    if (kind == BWD_DATA) memset(out, 0, sizeof(float) * (size_t)g->N * r.xs);
+    if (kind == BWD_WEIGHT) memset(out, 0, sizeof(float) * (size_t)g->OC * r.K);
     return;
   }
   const int blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
-  /* Chunks go to whichever thread is free (dynamic), except for dw: there each
-   * thread sums its own chunks, and a fixed (static) assignment keeps that sum,
-   * and so training, bit-reproducible for a given thread count. */
-  omp_sched_t sched;
-  int sched_chunk;
-  omp_get_schedule(&sched, &sched_chunk);
-  if (kind == BWD_WEIGHT)
-    omp_set_schedule(omp_sched_static, 0);
-  else
-    omp_set_schedule(omp_sched_dynamic, 1);
-#pragma omp parallel num_threads(T)
+#pragma omp parallel num_threads(r.T)
   {
-    float *col = scratch + slot * (size_t)omp_get_thread_num(), *Y = col + ycol;
-    float *dwp = col + dwoff, *pad = col + padoff;
-    if (kind == BWD_WEIGHT) memset(dwp, 0, sizeof(float) * (size_t)g->OC * K);
-    float *dwv = NULL, *tb = NULL, *eb = NULL;
-    long coff[WG_CONV_SMALL_K];
-    if (small) {
-      dwv = col + slot - small_floats(g), tb = dwv + round16((size_t)g->OC * K * 16);
-      eb = tb + round16(((size_t)K + g->OC) * 16);
-      shared_col(g, NULL, NULL, coff);
-      if (kind == BWD_WEIGHT) memset(dwv, 0, sizeof(float) * (size_t)g->OC * K * 16);
-    }
-#pragma omp for schedule(runtime) nowait
-    for (int ch = 0; ch < chunks; ch++) {
-      int n0 = ch * cb, nb = g->N - n0 < cb ? g->N - n0 : cb;
-      if (small) {
-        /* one sample at a time: its col and the ragged blocks stay in L1 */
-        for (int n = n0; n < n0 + nb; n++) {
-          if (kind != BWD_DATA) {
-            pad_planes(g, 1, x + n * xs, pad);
-            shared_col(g, pad, col, coff);
-          }
-          if (kind == FWD) {
-            /* y[n][OC, P] = w[OC, K] col(K x P) */
-            small_gemm(g->OC, K, P, w, K, 1, col, 0, coff, out + n * ys, P, tb);
-          } else if (kind == BWD_DATA) {
-            /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
-            small_gemm(K, g->OC, P, w, 1, K, dy + n * ys, P, NULL, col, P, tb);
-            shared_col_adjoint(g, col, eb, coff, pad);
-            unpad_planes(g, 1, pad, out + n * xs);
-          } else {
-            small_dw(g->OC, K, P, dy + n * ys, col, coff, dwv, tb);
-          }
-        }
-      } else if (kind == FWD) {
-        pad_planes(g, nb, x + n0 * xs, pad);
-        im2col(g, nb, pad, col);
-        /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K,
-                    col, nb * P, 0.0f, Y, nb * P);
-        move_blocks(g, nb, Y, out + n0 * ys, 1);
-      } else if (kind == BWD_DATA) {
-        move_blocks(g, nb, dy + n0 * ys, Y, 0);
-        /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K,
-                    Y, nb * P, 0.0f, col, nb * P);
-        col2im(g, nb, col, pad);
-        unpad_planes(g, nb, pad, out + n0 * xs);
-      } else {
-        pad_planes(g, nb, x + n0 * xs, pad);
-        im2col(g, nb, pad, col);
-        move_blocks(g, nb, dy + n0 * ys, Y, 0);
-        /* dwp[OC, K] += Y[OC, nb*P] col[K, nb*P]^T */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, nb * P, 1.0f, Y, nb * P,
-                    col, nb * P, 1.0f, dwp, K);
-      }
-    }
-    if (small && kind == BWD_WEIGHT) {
-      /* this thread's partial dw: the sums over the 16 lanes */
-      for (long i = 0; i < (long)g->OC * K; i++) {
-        float s = 0;
-        for (int l = 0; l < 16; l++) s += dwv[i * 16 + l];
-        dwp[i] = s;
-      }
-    }
-#pragma omp barrier
-    if (kind == BWD_WEIGHT) {
-      /* dw = sum of the partials, final after the barrier */
-      const int nt = omp_get_num_threads();
-      const long n = (long)g->OC * K;
-#pragma omp for schedule(static)
-      for (long i = 0; i < n; i++) {
-        float s = 0;
-        for (int t = 0; t < nt; t++) s += scratch[slot * (size_t)t + dwoff + i];
-        out[i] = s;
-      }
+    slot_parts s;
+    slot_at(&r, scratch, omp_get_thread_num(), &s);
+    if (kind == FWD) {
+#pragma omp for schedule(dynamic, 1) nowait
+      for (int ch = 0; ch < r.chunks; ch++) fwd_chunk(&r, &s, ch, x, w, out);
+    } else if (kind == BWD_DATA) {
+#pragma omp for schedule(dynamic, 1) nowait
+      for (int ch = 0; ch < r.chunks; ch++) bwd_data_chunk(&r, &s, ch, dy, w, out);
+    } else {
+      bwd_weight_team(&r, &s, x, dy, out, scratch);
     }
   }
-  omp_set_schedule(sched, sched_chunk);
   openblas_set_num_threads(blas_threads);
 }
 

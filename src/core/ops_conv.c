@@ -70,18 +70,37 @@ static void bwd_weight_backward(wg_ctx *ctx, const wg_node *n, wg_tensor *g, wg_
   if (need[1]) gin[1] = wg_conv2d(ctx, x, g, &o);
 }
 
-static int record_conv(wg_ctx *ctx, wg_tensor *y, const char *name, wg_backward_fn bw, wg_tensor *a, wg_tensor *b,
-                       const wg_conv_opts *o) {
+/* Any of the three kernels (core/conv_kernels.h): out = kernel(a, b) for geometry g. */
+typedef void conv_kernel(const wg_conv_geom *g, const float *a, const float *b, float *out, float *scratch);
+
+/* The op `name`: y[shape] (4-D) = kernel(a, b), recorded with its backward bw. */
+static wg_tensor *conv_op(wg_ctx *ctx, const char *name, conv_kernel *kernel, wg_backward_fn bw,
+                          const wg_conv_geom *g, const int *shape, wg_tensor *a, wg_tensor *b,
+                          const wg_conv_opts *o) {
+  wg_tensor *y = wg_new_tensor(ctx, 4, shape);
+  float *s = y ? scratch(ctx, g) : NULL;
+  if (!s) return NULL;
+  kernel(g, a->data, b->data, y->data, s);
   wg_tensor *in[2] = {a, b};
-  if (wg_record(ctx, y, name, bw, 2, in)) return -1;
+  if (wg_record(ctx, y, name, bw, 2, in)) return NULL;
   if (y->node) y->node->conv = *o;
-  return 0;
+  return y;
 }
 
 static int check4(const wg_tensor *t, const char *op, const char *what) {
   if (t->ndim == 4) return 0;
   char s[64];
   wg_set_error(WG_EINVAL, "%s: %s must be 4-D, got %s", op, what, wg_shape_str(t, s, sizeof s));
+  return -1;
+}
+
+/* A gradient dy must have the forward output's shape [N, OC, OH, OW]. */
+static int check_output(const wg_tensor *dy, const wg_conv_geom *g, const char *op) {
+  const int *d = dy->shape;
+  if (d[0] == g->N && d[1] == g->OC && d[2] == g->OH && d[3] == g->OW) return 0;
+  char s[64];
+  wg_set_error(WG_EINVAL, "%s: gradient %s does not match the output [%d, %d, %d, %d]", op,
+               wg_shape_str(dy, s, sizeof s), g->N, g->OC, g->OH, g->OW);
   return -1;
 }
 
@@ -96,12 +115,8 @@ wg_tensor *wg_conv2d(wg_ctx *ctx, wg_tensor *x, wg_tensor *w, const wg_conv_opts
   if (make_geom(&g, x->shape[0], x->shape[1], x->shape[2], x->shape[3], w->shape[0], w->shape[2], w->shape[3], o,
                 "conv2d"))
     return NULL;
-  int shape[4] = {g.N, g.OC, g.OH, g.OW};
-  wg_tensor *y = wg_new_tensor(ctx, 4, shape);
-  float *s = y ? scratch(ctx, &g) : NULL;
-  if (!s) return NULL;
-  wg_conv2d_fwd_kernel(&g, x->data, w->data, y->data, s);
-  return record_conv(ctx, y, "conv2d", conv_backward, x, w, o) ? NULL : y;
+  const int shape[4] = {g.N, g.OC, g.OH, g.OW};
+  return conv_op(ctx, "conv2d", wg_conv2d_fwd_kernel, conv_backward, &g, shape, x, w, o);
 }
 
 wg_tensor *wg_conv2d_bwd_data(wg_ctx *ctx, wg_tensor *dy, wg_tensor *w, const wg_conv_opts *o, int H, int W) {
@@ -110,18 +125,9 @@ wg_tensor *wg_conv2d_bwd_data(wg_ctx *ctx, wg_tensor *dy, wg_tensor *w, const wg
   wg_conv_geom g;
   if (make_geom(&g, dy->shape[0], w->shape[1], H, W, w->shape[0], w->shape[2], w->shape[3], o, "conv2d_bwd_data"))
     return NULL;
-  if (dy->shape[1] != g.OC || dy->shape[2] != g.OH || dy->shape[3] != g.OW) {
-    char s[64];
-    wg_set_error(WG_EINVAL, "conv2d_bwd_data: gradient %s does not match the output [%d, %d, %d, %d]",
-                 wg_shape_str(dy, s, sizeof s), g.N, g.OC, g.OH, g.OW);
-    return NULL;
-  }
-  int shape[4] = {g.N, g.C, H, W};
-  wg_tensor *y = wg_new_tensor(ctx, 4, shape);
-  float *s = y ? scratch(ctx, &g) : NULL;
-  if (!s) return NULL;
-  wg_conv2d_bwd_data_kernel(&g, dy->data, w->data, y->data, s);
-  return record_conv(ctx, y, "conv2d_bwd_data", bwd_data_backward, dy, w, o) ? NULL : y;
+  if (check_output(dy, &g, "conv2d_bwd_data")) return NULL;
+  const int shape[4] = {g.N, g.C, H, W};
+  return conv_op(ctx, "conv2d_bwd_data", wg_conv2d_bwd_data_kernel, bwd_data_backward, &g, shape, dy, w, o);
 }
 
 wg_tensor *wg_conv2d_bwd_weight(wg_ctx *ctx, wg_tensor *x, wg_tensor *dy, const wg_conv_opts *o, int KH, int KW) {
@@ -131,18 +137,9 @@ wg_tensor *wg_conv2d_bwd_weight(wg_ctx *ctx, wg_tensor *x, wg_tensor *dy, const 
   if (make_geom(&g, x->shape[0], x->shape[1], x->shape[2], x->shape[3], dy->shape[1], KH, KW, o,
                 "conv2d_bwd_weight"))
     return NULL;
-  if (dy->shape[0] != g.N || dy->shape[2] != g.OH || dy->shape[3] != g.OW) {
-    char s[64];
-    wg_set_error(WG_EINVAL, "conv2d_bwd_weight: gradient %s does not match the output [%d, %d, %d, %d]",
-                 wg_shape_str(dy, s, sizeof s), g.N, g.OC, g.OH, g.OW);
-    return NULL;
-  }
-  int shape[4] = {g.OC, g.C, KH, KW};
-  wg_tensor *y = wg_new_tensor(ctx, 4, shape);
-  float *s = y ? scratch(ctx, &g) : NULL;
-  if (!s) return NULL;
-  wg_conv2d_bwd_weight_kernel(&g, x->data, dy->data, y->data, s);
-  return record_conv(ctx, y, "conv2d_bwd_weight", bwd_weight_backward, x, dy, o) ? NULL : y;
+  if (check_output(dy, &g, "conv2d_bwd_weight")) return NULL;
+  const int shape[4] = {g.OC, g.C, KH, KW};
+  return conv_op(ctx, "conv2d_bwd_weight", wg_conv2d_bwd_weight_kernel, bwd_weight_backward, &g, shape, x, dy, o);
 }
 
 wg_tensor *wg_conv_transpose2d(wg_ctx *ctx, wg_tensor *x, wg_tensor *w, const wg_conv_opts *o) {

@@ -50,11 +50,43 @@ static void split_axis(const wg_tensor *t, int axis, int64_t *outer, int64_t *in
   for (int d = axis + 1; d < t->ndim; d++) *inner *= t->shape[d];
 }
 
-/* Copies rows of `len * inner` floats between strided blocks. */
+/* Copies outer rows of block floats between strided blocks. */
 static void copy_blocks(float *dst, int64_t dst_stride, const float *src, int64_t src_stride,
                         int64_t outer, int64_t block) {
 #pragma omp parallel for if (outer * block > 65536)
   for (int64_t o = 0; o < outer; o++) memcpy(dst + o * dst_stride, src + o * src_stride, (size_t)block * sizeof(float));
+}
+
+/* A new tensor of a's shape but for size along axis; zeroed if zero (where
+ * the copy into it leaves a part unwritten). */
+static wg_tensor *resized(wg_ctx *ctx, const wg_tensor *a, int axis, int size, int zero) {
+  int shape[WG_MAX_DIMS];
+  memcpy(shape, a->shape, sizeof shape);
+  shape[axis] = size;
+  return zero ? wg_zeros(ctx, a->ndim, shape) : wg_new_tensor(ctx, a->ndim, shape);
+}
+
+/* Between the window [start, start + len) of axis in big and all of small
+ * (len along axis, the same shape otherwise): copies the window out into
+ * small (slice), or small into the window (into_big, its adjoint). */
+static void copy_window(wg_tensor *big, wg_tensor *small, int axis, int start, int into_big) {
+  int64_t outer, inner;
+  split_axis(small, axis, &outer, &inner);
+  const int64_t rs = small->shape[axis] * inner, rb = big->shape[axis] * inner;
+  float *window = big->data + start * inner;
+  if (into_big) copy_blocks(window, rb, small->data, rs, outer, rs);
+  else copy_blocks(small->data, rs, window, rb, outer, rs);
+}
+
+/* Records y = op(x) and the window's axis and start, which its backward needs. */
+static wg_tensor *record_window(wg_ctx *ctx, wg_tensor *y, const char *op, wg_backward_fn bw,
+                                wg_tensor *x, int axis, int start) {
+  if (wg_record(ctx, y, op, bw, 1, &x)) return NULL;
+  if (y->node) {
+    y->node->iarg[0] = axis;
+    y->node->iarg[1] = start;
+  }
+  return y;
 }
 
 static void slice_backward(wg_ctx *ctx, const wg_node *n, wg_tensor *g, wg_tensor **gin, const int *need) {
@@ -74,20 +106,10 @@ wg_tensor *wg_slice(wg_ctx *ctx, wg_tensor *a, int axis, int start, int len) {
                  wg_shape_str(a, s, sizeof s));
     return NULL;
   }
-  int shape[WG_MAX_DIMS];
-  memcpy(shape, a->shape, sizeof shape);
-  shape[axis] = len;
-  wg_tensor *y = wg_new_tensor(ctx, a->ndim, shape);
+  wg_tensor *y = resized(ctx, a, axis, len, 0);
   if (!y) return NULL;
-  int64_t outer, inner;
-  split_axis(a, axis, &outer, &inner);
-  copy_blocks(y->data, len * inner, a->data + start * inner, a->shape[axis] * inner, outer, len * inner);
-  if (wg_record(ctx, y, "slice", slice_backward, 1, &a)) return NULL;
-  if (y->node) {
-    y->node->iarg[0] = axis;
-    y->node->iarg[1] = start;
-  }
-  return y;
+  copy_window(a, y, axis, start, 0);
+  return record_window(ctx, y, "slice", slice_backward, a, axis, start);
 }
 
 wg_tensor *wg_slice_adjoint(wg_ctx *ctx, wg_tensor *x, int axis, int start, int full) {
@@ -97,21 +119,10 @@ wg_tensor *wg_slice_adjoint(wg_ctx *ctx, wg_tensor *x, int axis, int start, int 
                  start, full);
     return NULL;
   }
-  int shape[WG_MAX_DIMS];
-  memcpy(shape, x->shape, sizeof shape);
-  shape[axis] = full;
-  wg_tensor *y = wg_zeros(ctx, x->ndim, shape);
+  wg_tensor *y = resized(ctx, x, axis, full, 1);
   if (!y) return NULL;
-  int64_t outer, inner;
-  split_axis(x, axis, &outer, &inner);
-  int len = x->shape[axis];
-  copy_blocks(y->data + start * inner, full * inner, x->data, len * inner, outer, len * inner);
-  if (wg_record(ctx, y, "slice_adjoint", slice_adjoint_backward, 1, &x)) return NULL;
-  if (y->node) {
-    y->node->iarg[0] = axis;
-    y->node->iarg[1] = start;
-  }
-  return y;
+  copy_window(y, x, axis, start, 1);
+  return record_window(ctx, y, "slice_adjoint", slice_adjoint_backward, x, axis, start);
 }
 
 wg_tensor *wg_crop(wg_ctx *ctx, wg_tensor *a, int top, int left, int h, int w) {
@@ -139,10 +150,7 @@ wg_tensor *wg_concat(wg_ctx *ctx, wg_tensor *a, wg_tensor *b, int axis) {
                  wg_shape_str(b, sb, sizeof sb), axis);
     return NULL;
   }
-  int shape[WG_MAX_DIMS];
-  memcpy(shape, a->shape, sizeof shape);
-  shape[axis] = a->shape[axis] + b->shape[axis];
-  wg_tensor *y = wg_new_tensor(ctx, a->ndim, shape);
+  wg_tensor *y = resized(ctx, a, axis, a->shape[axis] + b->shape[axis], 0);
   if (!y) return NULL;
   int64_t outer, inner;
   split_axis(a, axis, &outer, &inner);

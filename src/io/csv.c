@@ -44,108 +44,108 @@ static int is_blank(const char *s) {
   return 1;
 }
 
+/* The reader between lines: rows out [cap, ncols] so far, and the row being
+ * parsed, row [ncols]. ncols is 0 until the first data row sets it. */
+typedef struct {
+  const char *path;
+  int64_t lineno, n, cap;
+  int64_t blank_at; /* the first blank line after some data or the header, or 0 */
+  int ncols, header_seen;
+  double *out, *row;
+} reader;
+
+/* Field f [s, e) of the current line, found bad (parse_field's code). */
+static wg_status field_error(const reader *r, int f, const char *s, const char *e, int bad) {
+  char q[48];
+  quote(q, sizeof q, s, e);
+  return wg_set_error(WG_EFORMAT, "%s:%lld:%d: %s: '%s'", r->path, (long long)r->lineno, f + 1,
+                      bad == 2 ? "not a finite number" : bad == 3 ? "empty field" : "not a number",
+                      q);
+}
+
+/* Appends row to out, doubling its capacity when full. */
+static wg_status append_row(reader *r) {
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 1024;
+    double *grown = realloc(r->out, (size_t)r->cap * (size_t)r->ncols * sizeof *r->out);
+    if (!grown) return wg_set_error(WG_ENOMEM, "%s: out of memory", r->path);
+    r->out = grown;
+  }
+  memcpy(r->out + r->n * r->ncols, r->row, (size_t)r->ncols * sizeof *r->row);
+  r->n++;
+  return WG_OK;
+}
+
+/* One line that is not blank: the header (a word in the first line), which
+ * is skipped, or a data row, which must have ncols numbers and is appended. */
+static wg_status read_line(reader *r, const char *line) {
+  int nf = 1;
+  for (const char *c = line; *c; c++) nf += *c == ',';
+  if (r->ncols == 0) {
+    r->ncols = nf;
+    r->row = malloc((size_t)nf * sizeof *r->row);
+    if (!r->row) return wg_set_error(WG_ENOMEM, "%s: out of memory", r->path);
+  }
+  const char *s = line;
+  for (int f = 0; f < nf; f++) {
+    const char *e = strchr(s, ',');
+    if (!e) e = s + strlen(s);
+    double v = 0;
+    int bad = f < r->ncols ? parse_field(s, e, &v) : 0;
+    if (bad == 1 && r->n == 0 && !r->header_seen) {
+      r->header_seen = 1;
+      r->ncols = 0; /* the first data row sets the width */
+      free(r->row);
+      r->row = NULL;
+      return WG_OK;
+    }
+    if (nf != r->ncols)
+      return wg_set_error(WG_EFORMAT, "%s:%lld:%d: %d fields where the first row has %d", r->path,
+                          (long long)r->lineno, f + 1, nf, r->ncols);
+    if (bad) return field_error(r, f, s, e, bad);
+    r->row[f] = v;
+    s = *e ? e + 1 : e;
+  }
+  return append_row(r);
+}
+
 wg_status wg_csv_read(const char *path, double **data, int64_t *rows, int *cols) {
   *data = NULL;
   *rows = 0;
   *cols = 0;
   FILE *fp = fopen(path, "r");
   if (!fp) return wg_set_error(WG_EIO, "%s: cannot open: %s", path, strerror(errno));
+  reader r = {.path = path};
   char *line = NULL;
   size_t line_cap = 0;
   ssize_t got;
-  int64_t lineno = 0, n = 0, cap = 0, blank_at = 0;
-  int ncols = 0, header_seen = 0;
-  double *out = NULL, *row = NULL;
   wg_status st = WG_OK;
-  while ((got = getline(&line, &line_cap, fp)) >= 0) {
-    lineno++;
+  while (!st && (got = getline(&line, &line_cap, fp)) >= 0) {
+    r.lineno++;
     if (got > 0 && line[got - 1] == '\n') line[--got] = '\0';
     if (got > 0 && line[got - 1] == '\r') line[--got] = '\0';
     if (is_blank(line)) {
-      if (!blank_at && (n > 0 || header_seen)) blank_at = lineno;
-      continue;
-    }
-    if (blank_at) {
+      if (!r.blank_at && (r.n > 0 || r.header_seen)) r.blank_at = r.lineno;
+    } else if (r.blank_at) {
       st = wg_set_error(WG_EFORMAT, "%s:%lld:1: empty line inside the data", path,
-                        (long long)blank_at);
-      goto done;
+                        (long long)r.blank_at);
+    } else {
+      st = read_line(&r, line);
     }
-    /* count and parse the fields */
-    int nf = 1;
-    for (char *c = line; *c; c++) nf += *c == ',';
-    if (ncols == 0) {
-      ncols = nf;
-      row = malloc((size_t)ncols * sizeof *row);
-      if (!row) {
-        st = wg_set_error(WG_ENOMEM, "%s: out of memory", path);
-        goto done;
-      }
-    }
-    int header = 0;
-    const char *s = line;
-    for (int f = 0; f < nf; f++) {
-      const char *e = strchr(s, ',');
-      if (!e) e = s + strlen(s);
-      double v = 0;
-      int bad = f < ncols ? parse_field(s, e, &v) : 0;
-      if (bad == 1 && n == 0 && !header_seen) {
-        header = 1; /* the first line has a word: a header */
-        break;
-      }
-      if (nf != ncols) {
-        st = wg_set_error(WG_EFORMAT, "%s:%lld:%d: %d fields where the first row has %d", path,
-                          (long long)lineno, f + 1, nf, ncols);
-        goto done;
-      }
-      if (bad) {
-        char q[48];
-        quote(q, sizeof q, s, e);
-        st = wg_set_error(WG_EFORMAT, "%s:%lld:%d: %s: '%s'", path, (long long)lineno, f + 1,
-                          bad == 2 ? "not a finite number" : bad == 3 ? "empty field" : "not a number",
-                        q);
-        goto done;
-      }
-      row[f] = v;
-      s = *e ? e + 1 : e;
-    }
-    if (header) {
-      header_seen = 1;
-      ncols = 0; /* the first data row sets the width */
-      free(row);
-      row = NULL;
-      continue;
-    }
-    if (n == cap) {
-      cap = cap ? 2 * cap : 1024;
-      double *grown = realloc(out, (size_t)cap * (size_t)ncols * sizeof *out);
-      if (!grown) {
-        st = wg_set_error(WG_ENOMEM, "%s: out of memory", path);
-        goto done;
-      }
-      out = grown;
-    }
-    memcpy(out + n * ncols, row, (size_t)ncols * sizeof *row);
-    n++;
   }
-  if (ferror(fp)) {
-    st = wg_set_error(WG_EIO, "%s: read error: %s", path, strerror(errno));
-    goto done;
-  }
-  if (n == 0) {
+  if (!st && ferror(fp)) st = wg_set_error(WG_EIO, "%s: read error: %s", path, strerror(errno));
+  if (!st && r.n == 0)
     st = wg_set_error(WG_EFORMAT, "%s:%lld:1: no data rows (empty file)", path,
-                      (long long)(lineno ? lineno : 1));
-    goto done;
-  }
-done:
+                      (long long)(r.lineno ? r.lineno : 1));
   fclose(fp);
   free(line);
-  free(row);
+  free(r.row);
   if (st) {
-    free(out);
+    free(r.out);
     return st;
   }
-  *data = out;
-  *rows = n;
-  *cols = ncols;
+  *data = r.out;
+  *rows = r.n;
+  *cols = r.ncols;
   return WG_OK;
 }

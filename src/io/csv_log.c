@@ -2,7 +2,6 @@
  * most the row in flight; reopening for a resumed run cuts the file back. */
 #include "io/csv_log.h"
 
-#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -162,7 +161,7 @@ wg_csv_log *wg_csv_log_open(const char *path, const wg_csv_schema *schema, long 
     return NULL;
   }
   size_t ncols = strlen(schema->kinds);
-  assert(ncols >= 1 && ncols <= 16 && schema->kinds[0] == 'i');
+  WG_ASSERT(ncols >= 1 && ncols <= 16 && schema->kinds[0] == 'i'); /* the schemas are ours */
   wg_csv_log *log = calloc(1, sizeof *log);
   char *copy = strdup(path);
   if (!log || !copy) {

@@ -1,5 +1,6 @@
 /* metrics.csv and evals.csv: typed rows over the numeric CSV log. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "io/csv_log.h"
@@ -7,6 +8,28 @@
 
 static const wg_csv_schema metrics_schema = {WG_METRICS_HEADER, "iffffiff"};
 static const wg_csv_schema evals_schema = {WG_EVALS_HEADER, "iff"};
+
+/* Reads the log at path as rows of `size` bytes, each made by `from` out of
+ * its values (one per column of schema). *rows (free() it) and *n are set
+ * only on success. */
+static wg_status read_rows(const char *path, const wg_csv_schema *schema, size_t size,
+                           void (*from)(const double *values, void *row), void **rows, size_t *n) {
+  double *v;
+  size_t count;
+  wg_status st = wg_csv_log_read(path, schema, &v, &count);
+  if (st) return st;
+  char *out = count ? malloc(count * size) : NULL;
+  if (count && !out) {
+    free(v);
+    return wg_set_error(WG_ENOMEM, "%s: out of memory for %zu rows", path, count);
+  }
+  const size_t ncols = strlen(schema->kinds);
+  for (size_t i = 0; i < count; i++) from(v + ncols * i, out + size * i);
+  free(v);
+  *rows = out;
+  *n = count;
+  return WG_OK;
+}
 
 /* The public handles are the CSV log itself under two distinct types. */
 wg_metrics_log *wg_metrics_log_open(const char *path, long first_iter) {
@@ -22,25 +45,16 @@ wg_status wg_metrics_log_append(wg_metrics_log *log, const wg_metrics_row *r) {
 
 wg_status wg_metrics_log_close(wg_metrics_log *log) { return wg_csv_log_close((wg_csv_log *)log); }
 
+static void metrics_row(const double *v, void *row) {
+  *(wg_metrics_row *)row = (wg_metrics_row){(long)v[0], v[1], v[2], v[3], v[4], (int)v[5], v[6], v[7]};
+}
+
 wg_status wg_metrics_read(const char *path, wg_metrics_row **rows, size_t *n) {
   if (!rows || !n) return wg_set_error(WG_EINVAL, "metrics log: NULL argument");
-  double *v;
-  size_t count;
-  wg_status st = wg_csv_log_read(path, &metrics_schema, &v, &count);
-  if (st) return st;
-  wg_metrics_row *out = count ? malloc(count * sizeof *out) : NULL;
-  if (count && !out) {
-    free(v);
-    return wg_set_error(WG_ENOMEM, "%s: out of memory for %zu rows", path, count);
-  }
-  for (size_t i = 0; i < count; i++) {
-    const double *r = v + 8 * i;
-    out[i] = (wg_metrics_row){(long)r[0], r[1], r[2], r[3], r[4], (int)r[5], r[6], r[7]};
-  }
-  free(v);
-  *rows = out;
-  *n = count;
-  return WG_OK;
+  void *out;
+  wg_status st = read_rows(path, &metrics_schema, sizeof **rows, metrics_row, &out, n);
+  if (!st) *rows = out;
+  return st;
 }
 
 wg_evals_log *wg_evals_log_open(const char *path, long first_iter) {
@@ -55,20 +69,14 @@ wg_status wg_evals_log_append(wg_evals_log *log, const wg_eval_row *r) {
 
 wg_status wg_evals_log_close(wg_evals_log *log) { return wg_csv_log_close((wg_csv_log *)log); }
 
+static void eval_row(const double *v, void *row) {
+  *(wg_eval_row *)row = (wg_eval_row){(long)v[0], v[1], v[2]};
+}
+
 wg_status wg_evals_read(const char *path, wg_eval_row **rows, size_t *n) {
   if (!rows || !n) return wg_set_error(WG_EINVAL, "evals log: NULL argument");
-  double *v;
-  size_t count;
-  wg_status st = wg_csv_log_read(path, &evals_schema, &v, &count);
-  if (st) return st;
-  wg_eval_row *out = count ? malloc(count * sizeof *out) : NULL;
-  if (count && !out) {
-    free(v);
-    return wg_set_error(WG_ENOMEM, "%s: out of memory for %zu rows", path, count);
-  }
-  for (size_t i = 0; i < count; i++) out[i] = (wg_eval_row){(long)v[3 * i], v[3 * i + 1], v[3 * i + 2]};
-  free(v);
-  *rows = out;
-  *n = count;
-  return WG_OK;
+  void *out;
+  wg_status st = read_rows(path, &evals_schema, sizeof **rows, eval_row, &out, n);
+  if (!st) *rows = out;
+  return st;
 }

@@ -229,24 +229,29 @@ static void put_key(FILE *f, wg_plot_key key, int on_heatmap) {
   fputc('\n', f);
 }
 
-/* One panel: its settings, its datablocks, its plot command. */
-static void put_panel(FILE *f, size_t p, const wg_plot_panel *pn) {
-  axis_range yr[2] = {y_range(pn, 0), y_range(pn, 1)};
-  int logs[2] = {pn->logy, pn->logy2};
-  size_t *finite = calloc(pn->nseries ? pn->nseries : 1, 3 * sizeof *finite); /* [nseries][3] */
-  for (size_t s = 0; s < pn->nseries && finite; s++) {
+/* The series' datablocks: $d (the drawable points), $u and $l (the points
+ * at +inf and -inf, drawn on the top and bottom edges of the y range yr).
+ * count [nseries][3] gets how many points each has. */
+static void put_series_data(FILE *f, size_t p, const wg_plot_panel *pn, const axis_range yr[2],
+                            size_t *count) {
+  const int logs[2] = {pn->logy, pn->logy2};
+  for (size_t s = 0; s < pn->nseries; s++) {
     const wg_plot_series *se = &pn->series[s];
     int a = !!se->y2;
     char name[64];
     snprintf(name, sizeof name, "$d%zu_%zu", p, s);
-    finite[3 * s] = put_points(f, name, se, pn->logx, logs[a], 0, 0);
+    count[3 * s] = put_points(f, name, se, pn->logx, logs[a], 0, 0);
     snprintf(name, sizeof name, "$u%zu_%zu", p, s);
-    finite[3 * s + 1] = put_points(f, name, se, pn->logx, 0, 1, yr[a].hi);
+    count[3 * s + 1] = put_points(f, name, se, pn->logx, 0, 1, yr[a].hi);
     snprintf(name, sizeof name, "$l%zu_%zu", p, s);
-    finite[3 * s + 2] = put_points(f, name, se, pn->logx, 0, -1, yr[a].lo);
+    count[3 * s + 2] = put_points(f, name, se, pn->logx, 0, -1, yr[a].lo);
   }
-  if (pn->heatmap) put_heatmap_data(f, p, pn->heatmap);
+}
 
+/* The panel's settings for the ranges xr and yr [2] (y, y2): labels, log
+ * scales, ranges, the second y axis, aspect, grid, key, note, colour box. */
+static void put_settings(FILE *f, const wg_plot_panel *pn, axis_range xr, const axis_range yr[2]) {
+  const wg_plot_heatmap *h = pn->heatmap;
   put_label(f, "title", pn->title);
   put_label(f, "xlabel", pn->xlabel);
   put_label(f, "ylabel", pn->ylabel);
@@ -255,11 +260,7 @@ static void put_panel(FILE *f, size_t p, const wg_plot_panel *pn) {
   if (pn->logx) fputs("set logscale x\n", f);
   if (pn->logy) fputs("set logscale y\n", f);
   if (pn->logy2) fputs("set logscale y2\n", f);
-  const wg_plot_heatmap *h = pn->heatmap;
-  double xlo = pn->xmin, xhi = pn->xmax;
-  if (xlo == xhi && h) xlo = h->xmin, xhi = h->xmax;
-  put_range(f, "x", xlo, xhi);
-  if (!yr[0].fixed && h) yr[0] = (axis_range){1, h->ymin, h->ymax};
+  put_range(f, "x", xr.lo, xr.hi);
   if (yr[0].fixed) put_range(f, "y", yr[0].lo, yr[0].hi);
   else fputs("set autoscale y\n", f);
   int any_y2 = 0;
@@ -286,60 +287,79 @@ static void put_panel(FILE *f, size_t p, const wg_plot_panel *pn) {
   } else {
     fputs("unset colorbox\n", f);
   }
+}
 
+/* Series s's entries in the plot command, each only if its datablock has
+ * points (count [3], put_series_data's): the drawable points, then those at
+ * +inf and -inf on the range's edges. *sep goes before the next entry. */
+static void put_series_plot(FILE *f, size_t p, size_t s, const wg_plot_series *se,
+                            const size_t *count, const char **sep) {
+  const char *color = se->color ? se->color : palette[s % (sizeof palette / sizeof *palette)];
+  const char *axes = se->y2 ? " axes x1y2" : "";
+  double lw = se->size > 0 ? se->size : 1.5, ps = se->size > 0 ? se->size : 0.6;
+  if (count[0]) {
+    /* Dots get a dark halo drawn first, so they stay visible on any background. */
+    if (se->style == WG_PLOT_POINTS) {
+      fprintf(f, "%s$d%zu_%zu%s with points pt 7 ps %g lc rgb '#202020' notitle", *sep, p, s, axes, 1.5 * ps);
+      *sep = ", \\\n  ";
+    }
+    fprintf(f, "%s$d%zu_%zu%s", *sep, p, s, axes);
+    if (se->style == WG_PLOT_LINES) fprintf(f, " with lines lw %g", lw);
+    else if (se->style == WG_PLOT_POINTS) fprintf(f, " with points pt 7 ps %g", ps);
+    else fprintf(f, " with linespoints pt 7 ps %g lw %g", se->size > 0 ? 0.6 * se->size + 0.3 : 0.9, lw);
+    fprintf(f, " lc rgb '%s' ", color);
+    if (se->label) {
+      fputs("title ", f);
+      put_string(f, se->label);
+    } else {
+      fputs("notitle", f);
+    }
+    *sep = ", \\\n  ";
+  }
+  for (int k = 1; k <= 2; k++) {
+    if (!count[k]) continue;
+    fprintf(f, "%s$%c%zu_%zu%s with linespoints dt 2 pt %d ps 1.2 lw %g lc rgb '%s' ", *sep, k == 1 ? 'u' : 'l', p, s,
+            axes, k == 1 ? 9 : 11, se->style == WG_PLOT_POINTS ? 1.0 : lw, color);
+    *sep = ", \\\n  ";
+    if (se->label) {
+      char text[512];
+      snprintf(text, sizeof text, "%s = %s∞ (%s edge)", se->label, k == 1 ? "+" : "−",
+               k == 1 ? "top" : "bottom");
+      fputs("title ", f);
+      put_string(f, text);
+    } else {
+      fputs("notitle", f);
+    }
+  }
+}
+
+/* One panel: its datablocks, its settings, its plot command. */
+static void put_panel(FILE *f, size_t p, const wg_plot_panel *pn) {
+  const wg_plot_heatmap *h = pn->heatmap;
+  axis_range yr[2] = {y_range(pn, 0), y_range(pn, 1)};
+  size_t *count = calloc(pn->nseries ? pn->nseries : 1, 3 * sizeof *count); /* [nseries][3] */
+  if (count) put_series_data(f, p, pn, yr, count);
+  if (h) put_heatmap_data(f, p, h);
+  /* a heat map sets the x and y ranges the user left open */
+  axis_range xr = {0, pn->xmin, pn->xmax};
+  if (xr.lo == xr.hi && h) xr.lo = h->xmin, xr.hi = h->xmax;
+  if (!yr[0].fixed && h) yr[0] = (axis_range){1, h->ymin, h->ymax};
+  put_settings(f, pn, xr, yr);
   const char *sep = "plot ";
   if (h) {
     fprintf(f, "%s$h%zu using 1:2:3 with image notitle", sep, p);
     sep = ", \\\n  ";
   }
-  for (size_t s = 0; s < pn->nseries && finite; s++) {
-    const wg_plot_series *se = &pn->series[s];
-    const char *color = se->color ? se->color : palette[s % (sizeof palette / sizeof *palette)];
-    const char *axes = se->y2 ? " axes x1y2" : "";
-    double lw = se->size > 0 ? se->size : 1.5, ps = se->size > 0 ? se->size : 0.6;
-    if (finite[3 * s]) {
-      /* Dots get a dark halo drawn first, so they stay visible on any background. */
-      if (se->style == WG_PLOT_POINTS) {
-        fprintf(f, "%s$d%zu_%zu%s with points pt 7 ps %g lc rgb '#202020' notitle", sep, p, s, axes, 1.5 * ps);
-        sep = ", \\\n  ";
-      }
-      fprintf(f, "%s$d%zu_%zu%s", sep, p, s, axes);
-      if (se->style == WG_PLOT_LINES) fprintf(f, " with lines lw %g", lw);
-      else if (se->style == WG_PLOT_POINTS) fprintf(f, " with points pt 7 ps %g", ps);
-      else fprintf(f, " with linespoints pt 7 ps %g lw %g", se->size > 0 ? 0.6 * se->size + 0.3 : 0.9, lw);
-      fprintf(f, " lc rgb '%s' ", color);
-      if (se->label) {
-        fputs("title ", f);
-        put_string(f, se->label);
-      } else {
-        fputs("notitle", f);
-      }
-      sep = ", \\\n  ";
-    }
-    for (int k = 1; k <= 2; k++) {
-      if (!finite[3 * s + k]) continue;
-      fprintf(f, "%s$%c%zu_%zu%s with linespoints dt 2 pt %d ps 1.2 lw %g lc rgb '%s' ", sep, k == 1 ? 'u' : 'l', p, s,
-              axes, k == 1 ? 9 : 11, se->style == WG_PLOT_POINTS ? 1.0 : lw, color);
-      sep = ", \\\n  ";
-      if (se->label) {
-        char text[512];
-        snprintf(text, sizeof text, "%s = %s∞ (%s edge)", se->label, k == 1 ? "+" : "−",
-                 k == 1 ? "top" : "bottom");
-        fputs("title ", f);
-        put_string(f, text);
-      } else {
-        fputs("notitle", f);
-      }
-    }
-  }
+  for (size_t s = 0; s < pn->nseries && count; s++)
+    put_series_plot(f, p, s, &pn->series[s], count + 3 * s, &sep);
   /* Nothing drawable at all: an empty frame rather than a gnuplot error. */
   if (sep[0] == 'p') {
-    if (xlo == xhi) fputs("set xrange [0:1]\n", f);
+    if (xr.lo == xr.hi) fputs("set xrange [0:1]\n", f);
     if (!yr[0].fixed) fputs("set yrange [0:1]\n", f);
     fputs("plot NaN notitle", f);
   }
   fputc('\n', f);
-  free(finite);
+  free(count);
 }
 
 static void put_script(FILE *f, const wg_plot_figure *fig) {

@@ -20,6 +20,14 @@ static wg_status total(const double *h, int64_t n, const char *name, double *out
   return WG_OK;
 }
 
+/* The totals sp, sq of histograms p, q [n], checked; op names the caller. */
+static wg_status totals(const double *p, const double *q, int64_t n, const char *op, double *sp,
+                        double *sq) {
+  if (n < 1 || !p || !q) return wg_set_error(WG_EINVAL, "%s: empty histogram", op);
+  wg_status st = total(p, n, "P", sp);
+  return st ? st : total(q, n, "Q", sq);
+}
+
 /* sum p log(p / q) of normalised p, q; terms with p = 0 are 0. */
 static double kl(const double *p, double sp, const double *q, double sq, int64_t n) {
   double s = 0;
@@ -33,21 +41,19 @@ static double kl(const double *p, double sp, const double *q, double sq, int64_t
 }
 
 wg_status wg_kl_divergence(const double *p, const double *q, int64_t n, double *out) {
-  double sp, sq;
+  double sp = 0, sq = 0;
   *out = 0;
-  if (n < 1 || !p || !q) return wg_set_error(WG_EINVAL, "kl: empty histogram");
-  wg_status st = total(p, n, "P", &sp);
-  if (st || (st = total(q, n, "Q", &sq))) return st;
+  wg_status st = totals(p, q, n, "kl", &sp, &sq);
+  if (st) return st;
   *out = kl(p, sp, q, sq, n);
   return WG_OK;
 }
 
 wg_status wg_js_divergence(const double *p, const double *q, int64_t n, double *out) {
-  double sp, sq;
+  double sp = 0, sq = 0;
   *out = 0;
-  if (n < 1 || !p || !q) return wg_set_error(WG_EINVAL, "js: empty histogram");
-  wg_status st = total(p, n, "P", &sp);
-  if (st || (st = total(q, n, "Q", &sq))) return st;
+  wg_status st = totals(p, q, n, "js", &sp, &sq);
+  if (st) return st;
   /* JS = 1/2 KL(P || M) + 1/2 KL(Q || M), M = (P + Q) / 2, written per
    * term so that no histogram M is allocated; always finite, <= log 2. */
   double s = 0;

@@ -22,54 +22,39 @@ void wg_emd_result_free(wg_emd_result *res) {
   memset(res, 0, sizeof *res);
 }
 
-/* Everything wg_emd needs to know about the problem in the caller's indices. */
-typedef struct {
-  const double *xa, *xb, *cost;
-  int64_t n, m;
-  int d;
-  wg_metric metric;
-  double p;
-} full_problem;
-
-static double full_cost(const full_problem *fp, int64_t i, int64_t j) {
-  double c = fp->cost ? fp->cost[i * fp->m + j]
-                      : wg_ot_cost(fp->xa + i * fp->d, fp->xb + j * fp->d, fp->d, fp->metric);
-  return fp->p == 1 ? c : pow(c, fp->p);
-}
-
 /* Potentials of zero-weight points (absent from the solved problem): the
  * largest values that keep f_i + g_j <= C_ij, sources first, then sinks
  * against every source, so all pairs stay feasible. */
-static void extend_potentials(const full_problem *fp, const double *a, const double *b, double *f,
+static void extend_potentials(const wg_ot_problem *fp, const double *a, const double *b, double *f,
                               double *g) {
   for (int64_t i = 0; i < fp->n; i++) {
     if (a[i] > 0) continue;
     double v = INFINITY;
     for (int64_t j = 0; j < fp->m; j++)
-      if (b[j] > 0) v = fmin(v, full_cost(fp, i, j) - g[j]);
+      if (b[j] > 0) v = fmin(v, wg_ot_problem_cost(fp, i, j) - g[j]);
     f[i] = v;
   }
   for (int64_t j = 0; j < fp->m; j++) {
     if (b[j] > 0) continue;
     double v = INFINITY;
-    for (int64_t i = 0; i < fp->n; i++) v = fmin(v, full_cost(fp, i, j) - f[i]);
+    for (int64_t i = 0; i < fp->n; i++) v = fmin(v, wg_ot_problem_cost(fp, i, j) - f[i]);
     g[j] = v;
   }
 }
 
-static wg_status check_input(const full_problem *fp, const wg_emd_options *o) {
+static wg_status check_input(const wg_ot_problem *fp, const wg_emd_options *o) {
   if (fp->n < 1 || fp->m < 1)
     return wg_set_error(WG_EINVAL, "emd: empty point set (n = %lld, m = %lld)", (long long)fp->n,
                         (long long)fp->m);
   if (!(fp->p >= 1) || !isfinite(fp->p))
     return wg_set_error(WG_EINVAL, "emd: p must be >= 1 (got %g)", fp->p);
   if (o->max_iter < 0) return wg_set_error(WG_EINVAL, "emd: negative iteration limit");
-  if (fp->cost) {
+  if (fp->C) {
     for (int64_t e = 0; e < fp->n * fp->m; e++) {
-      if (!isfinite(fp->cost[e]))
+      if (!isfinite(fp->C[e]))
         return wg_set_error(WG_ENUMERIC, "emd: cost (%lld, %lld) is %g", (long long)(e / fp->m) + 1,
-                            (long long)(e % fp->m) + 1, fp->cost[e]);
-      if (fp->cost[e] < 0)
+                            (long long)(e % fp->m) + 1, fp->C[e]);
+      if (fp->C[e] < 0)
         return wg_set_error(WG_EINVAL, "emd: cost (%lld, %lld) is negative", (long long)(e / fp->m) + 1,
                             (long long)(e % fp->m) + 1);
     }
@@ -84,103 +69,141 @@ static wg_status check_input(const full_problem *fp, const wg_emd_options *o) {
   return st ? st : wg_ot_check_finite(fp->xb, fp->m * fp->d, fp->d, "b");
 }
 
+/* The solved problem in the caller's terms: its points are those of
+ * positive weight, and it owns copies of them and its cost matrix. */
+typedef struct {
+  double *a, *b;       /* [n], [m] the caller's weights, checked */
+  int64_t na, nb;      /* the points of positive weight */
+  int64_t *ia, *jb;    /* [na], [nb] their indices in the caller's sets */
+  double *a2, *b2;     /* [na], [nb] their masses in the solved problem */
+  double mass_scale;   /* a solved mass times this is the caller's */
+  double *pa, *pb, *C; /* pa [na*d], pb [nb*d] or [d*nb]: the kept points; C [na*nb] */
+} kept;
+
+static void kept_free(kept *k) {
+  free(k->a), free(k->b), free(k->ia), free(k->jb), free(k->a2), free(k->b2);
+  free(k->pa), free(k->pb), free(k->C);
+}
+
+/* The weights, and the points of positive weight (the simplex takes
+ * positive masses only). Uniform weights on both sides become the
+ * integers m and n (total n*m), so every flow the simplex forms is an exact
+ * integer: no rounding at all in the masses, and degenerate ties are
+ * resolved exactly. */
+static wg_status keep_weighted(kept *k, const wg_ot_problem *fp, const double *wa, const double *wb,
+                               int normalize) {
+  const int64_t n = fp->n, m = fp->m;
+  const int uniform = !wa && !wb;
+  k->a = malloc((size_t)n * sizeof *k->a), k->b = malloc((size_t)m * sizeof *k->b);
+  k->ia = malloc((size_t)n * sizeof *k->ia), k->jb = malloc((size_t)m * sizeof *k->jb);
+  k->a2 = malloc((size_t)n * sizeof *k->a2), k->b2 = malloc((size_t)m * sizeof *k->b2);
+  if (!k->a || !k->b || !k->ia || !k->jb || !k->a2 || !k->b2)
+    return wg_set_error(WG_ENOMEM, "emd: out of memory");
+  wg_status st = wg_ot_weights(wa, n, wb, m, normalize, k->a, k->b);
+  if (st) return st;
+  for (int64_t i = 0; i < n; i++)
+    if (k->a[i] > 0) k->ia[k->na] = i, k->a2[k->na++] = uniform ? (double)m : k->a[i];
+  for (int64_t j = 0; j < m; j++)
+    if (k->b[j] > 0) k->jb[k->nb] = j, k->b2[k->nb++] = uniform ? (double)n : k->b[j];
+  k->mass_scale = uniform ? 1 / ((double)n * (double)m) : 1;
+  return WG_OK;
+}
+
+/* Copies of the kept points: pa [na*d], and pb [d*nb] transposed (one row
+ * per coordinate, as the on-the-fly costs read it) or [nb*d]. */
+static wg_status copy_points(kept *k, const wg_ot_problem *fp, int transposed) {
+  const int d = fp->d;
+  k->pa = malloc((size_t)(k->na * d) * sizeof *k->pa);
+  k->pb = malloc((size_t)(k->nb * d) * sizeof *k->pb);
+  if (!k->pa || !k->pb) return wg_set_error(WG_ENOMEM, "emd: out of memory");
+  for (int64_t i = 0; i < k->na; i++)
+    memcpy(k->pa + i * d, fp->xa + k->ia[i] * d, (size_t)d * sizeof *k->pa);
+  for (int64_t j = 0; j < k->nb; j++)
+    for (int c = 0; c < d; c++)
+      k->pb[transposed ? (int64_t)c * k->nb + j : j * d + c] = fp->xb[k->jb[j] * d + c];
+  return WG_OK;
+}
+
+/* Where the solver's costs come from: the points on the fly when a cost is
+ * a few flops (small d, no pow()); else a matrix, the caller's own when all
+ * of it is used as it is, otherwise one built here. */
+static wg_status set_costs(kept *k, const wg_ot_problem *fp, wg_ns_problem *pb) {
+  const int fly =
+      !fp->C && fp->d <= 4 && (fp->p == 1 || (fp->p == 2 && fp->metric == WG_METRIC_EUCLIDEAN));
+  wg_status st = fp->C ? WG_OK : copy_points(k, fp, fly);
+  if (st) return st;
+  if (fly) {
+    pb->xa = k->pa, pb->xbt = k->pb;
+    pb->metric = fp->p == 2 ? WG_METRIC_SQEUCLIDEAN : fp->metric;
+    return WG_OK;
+  }
+  if (fp->C && k->na == fp->n && k->nb == fp->m && fp->p == 1) {
+    pb->C = fp->C;
+    return WG_OK;
+  }
+  pb->C = k->C = malloc((size_t)k->na * (size_t)k->nb * sizeof *k->C);
+  if (!k->C)
+    return wg_set_error(WG_ENOMEM,
+                        "emd: no memory for the %lld x %lld cost matrix (wg_sinkhorn computes "
+                        "costs on the fly)",
+                        (long long)k->na, (long long)k->nb);
+  if (!fp->C) return wg_cost_matrix(k->pa, k->na, k->pb, k->nb, fp->d, fp->metric, fp->p, k->C);
+  for (int64_t i = 0; i < k->na; i++)
+    for (int64_t j = 0; j < k->nb; j++)
+      k->C[i * k->nb + j] = wg_ot_problem_cost(fp, k->ia[i], k->jb[j]);
+  return WG_OK;
+}
+
+/* The plan, moved from sol into res, in the caller's indices and masses. */
+static void take_plan(wg_emd_result *res, wg_ns_solution *sol, const kept *k) {
+  res->plan = sol->plan;
+  sol->plan = NULL;
+  res->plan_len = sol->plan_len;
+  for (int64_t q = 0; q < res->plan_len; q++) {
+    res->plan[q].i = k->ia[res->plan[q].i];
+    res->plan[q].j = k->jb[res->plan[q].j];
+    res->plan[q].mass *= k->mass_scale;
+  }
+}
+
+/* The potentials of all the caller's points, f [n] and g [m]: the solved
+ * ones, then those of the zero-weight points. */
+static wg_status take_potentials(wg_emd_result *res, const wg_ns_solution *sol, const kept *k,
+                                 const wg_ot_problem *fp) {
+  res->f = malloc((size_t)fp->n * sizeof *res->f);
+  res->g = malloc((size_t)fp->m * sizeof *res->g);
+  if (!res->f || !res->g) {
+    wg_emd_result_free(res);
+    return wg_set_error(WG_ENOMEM, "emd: out of memory");
+  }
+  for (int64_t i = 0; i < k->na; i++) res->f[k->ia[i]] = sol->f[i];
+  for (int64_t j = 0; j < k->nb; j++) res->g[k->jb[j]] = sol->g[j];
+  if (k->na < fp->n || k->nb < fp->m) extend_potentials(fp, k->a, k->b, res->f, res->g);
+  return WG_OK;
+}
+
 wg_status wg_emd(const double *xa, int64_t n, const double *xb, int64_t m, int d,
                  const double *wa, const double *wb, const wg_emd_options *opt,
                  wg_emd_result *res) {
   memset(res, 0, sizeof *res);
   wg_emd_options o = opt ? *opt : wg_emd_defaults();
-  full_problem fp = {xa, xb, o.cost, n, m, d, o.metric, o.p == 0 ? 1 : o.p};
+  wg_ot_problem fp = wg_ot_problem_of(xa, n, xb, m, d, &o);
   wg_status st = check_input(&fp, &o);
   if (st) return st;
-
-  double *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)m * sizeof *b);
-  int64_t *ia = malloc((size_t)n * sizeof *ia), *jb = malloc((size_t)m * sizeof *jb);
-  double *a2 = malloc((size_t)n * sizeof *a2), *b2 = malloc((size_t)m * sizeof *b2);
-  double *pa = NULL, *pb_pts = NULL, *C = NULL;
+  kept k = {0};
   wg_ns_solution sol = {0};
-  if (!a || !b || !ia || !jb || !a2 || !b2) {
-    st = wg_set_error(WG_ENOMEM, "emd: out of memory");
-    goto done;
+  st = keep_weighted(&k, &fp, wa, wb, o.normalize);
+  wg_ns_problem pb = {.n = k.na, .m = k.nb, .a = k.a2, .b = k.b2, .d = d, .max_iter = o.max_iter};
+  if (!st) st = set_costs(&k, &fp, &pb);
+  if (!st) st = wg_ns_solve(&pb, &sol);
+  if (!st) {
+    res->cost = sol.cost * k.mass_scale;
+    res->distance = fp.p == 1 ? res->cost : pow(res->cost, 1 / fp.p);
+    res->iterations = sol.iterations;
+    if (o.want_plan) take_plan(res, &sol, &k);
+    if (o.want_potentials) st = take_potentials(res, &sol, &k, &fp);
   }
-  if ((st = wg_ot_weights(wa, n, wb, m, o.normalize, a, b))) goto done;
-  /* Uniform weights on both sides become the integers m and n (total n*m),
-   * so every flow the simplex forms is an exact integer: no rounding at all
-   * in the masses, and degenerate ties are resolved exactly. */
-  double mass_scale = 1;
-  int64_t na = 0, nb = 0;
-  for (int64_t i = 0; i < n; i++)
-    if (a[i] > 0) ia[na] = i, a2[na++] = !wa && !wb ? (double)m : a[i];
-  for (int64_t j = 0; j < m; j++)
-    if (b[j] > 0) jb[nb] = j, b2[nb++] = !wa && !wb ? (double)n : b[j];
-  if (!wa && !wb) mass_scale = 1 / ((double)n * (double)m);
-
-  wg_ns_problem pb = {.n = na, .m = nb, .a = a2, .b = b2, .d = d, .max_iter = o.max_iter};
-  /* On the fly when a cost is a few flops (small d, no pow()); else a matrix. */
-  int fly = !o.cost && d <= 4 && (fp.p == 1 || (fp.p == 2 && o.metric == WG_METRIC_EUCLIDEAN));
-  if (!o.cost) {
-    pa = malloc((size_t)(na * d) * sizeof *pa);
-    pb_pts = malloc((size_t)(nb * d) * sizeof *pb_pts);
-    if (!pa || !pb_pts) {
-      st = wg_set_error(WG_ENOMEM, "emd: out of memory");
-      goto done;
-    }
-    for (int64_t k = 0; k < na; k++) memcpy(pa + k * d, xa + ia[k] * d, (size_t)d * sizeof *pa);
-    for (int64_t k = 0; k < nb; k++)
-      for (int c = 0; c < d; c++)
-        pb_pts[fly ? (int64_t)c * nb + k : k * d + c] = xb[jb[k] * d + c];
-  }
-  if (fly) {
-    pb.xa = pa;
-    pb.xbt = pb_pts;
-    pb.metric = fp.p == 2 ? WG_METRIC_SQEUCLIDEAN : o.metric;
-  } else if (o.cost && na == n && nb == m && fp.p == 1) {
-    pb.C = o.cost;
-  } else {
-    C = malloc((size_t)na * (size_t)nb * sizeof *C);
-    if (!C) {
-      st = wg_set_error(WG_ENOMEM,
-                        "emd: no memory for the %lld x %lld cost matrix (wg_sinkhorn computes "
-                        "costs on the fly)",
-                        (long long)na, (long long)nb);
-      goto done;
-    }
-    if (o.cost) {
-      for (int64_t k = 0; k < na; k++)
-        for (int64_t l = 0; l < nb; l++) C[k * nb + l] = full_cost(&fp, ia[k], jb[l]);
-    } else if ((st = wg_cost_matrix(pa, na, pb_pts, nb, d, o.metric, fp.p, C))) {
-      goto done;
-    }
-    pb.C = C;
-  }
-  if ((st = wg_ns_solve(&pb, &sol))) goto done;
-
-  res->cost = sol.cost * mass_scale;
-  res->distance = fp.p == 1 ? res->cost : pow(res->cost, 1 / fp.p);
-  res->iterations = sol.iterations;
-  if (o.want_plan) {
-    res->plan = sol.plan;
-    sol.plan = NULL;
-    res->plan_len = sol.plan_len;
-    for (int64_t k = 0; k < res->plan_len; k++) {
-      res->plan[k].i = ia[res->plan[k].i];
-      res->plan[k].j = jb[res->plan[k].j];
-      res->plan[k].mass *= mass_scale;
-    }
-  }
-  if (o.want_potentials) {
-    res->f = malloc((size_t)n * sizeof *res->f);
-    res->g = malloc((size_t)m * sizeof *res->g);
-    if (!res->f || !res->g) {
-      wg_emd_result_free(res);
-      st = wg_set_error(WG_ENOMEM, "emd: out of memory");
-      goto done;
-    }
-    for (int64_t k = 0; k < na; k++) res->f[ia[k]] = sol.f[k];
-    for (int64_t l = 0; l < nb; l++) res->g[jb[l]] = sol.g[l];
-    if (na < n || nb < m) extend_potentials(&fp, a, b, res->f, res->g);
-  }
-done:
-  free(a), free(b), free(ia), free(jb), free(a2), free(b2), free(pa), free(pb_pts), free(C);
+  kept_free(&k);
   free(sol.plan), free(sol.f), free(sol.g);
   return st;
 }

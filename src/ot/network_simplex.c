@@ -213,6 +213,12 @@ static void walk_subtree(tree *t, int32_t top, double shift, int recompute) {
   }
 }
 
+/* Depth and potentials of every node from the root and the tree's arc costs,
+ * free of the rounding that the shifts of the pivots accumulate. */
+static void recompute_potentials(tree *t) {
+  for (int32_t c = t->first_child[t->R]; c >= 0; c = t->next_sib[c]) walk_subtree(t, c, 0, 1);
+}
+
 /* Greedy start: the positive arcs (i, j, mass) of a feasible plan where
  * each source in turn fills its cheapest sinks with capacity left. Every
  * step exhausts a source or a sink, so the arcs form a forest. */
@@ -333,8 +339,7 @@ static int build_tree(tree *t, const int32_t *ai, const int32_t *aj, const doubl
     }
   }
   free(start), free(adj), free(queue);
-  /* depth and potentials from the root */
-  for (int32_t c = t->first_child[R]; c >= 0; c = t->next_sib[c]) walk_subtree(t, c, 0, 1);
+  recompute_potentials(t);
   return 0;
 }
 
@@ -358,6 +363,8 @@ static void pivot(tree *t, int32_t u, int32_t w, double rc) {
     if (is_up(t, v) && t->flow[v] < delta) delta = t->flow[v], out = v, out_on_u_side = 1;
   for (int32_t v = w; v != join; v = parent[v])
     if (!is_up(t, v) && t->flow[v] <= delta) delta = t->flow[v], out = v, out_on_u_side = 0;
+  /* there is one: u's arc up to its parent, or (u the join) u's arc down to w's side */
+  WG_ASSERT(out >= 0);
   if (delta > 0) {
     for (int32_t v = u; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? -delta : delta;
     for (int32_t v = w; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? delta : -delta;
@@ -398,6 +405,22 @@ static double price_seg(tree *t, int64_t i, int64_t j0, int64_t j1, int32_t *j_b
   double mn;
   *j_best = (int32_t)row_argmin(c, t->pi + t->n, j0, j1, &mn);
   return mn - t->pi[i];
+}
+
+/* price_seg in float (a guide: the value is approximate). */
+static double price_seg_f32(tree *t, int64_t i, int64_t j0, int64_t j1, int32_t *j_best) {
+  float mn;
+  *j_best = (int32_t)row_argmin_f32(t, i, j0, j1, t->fbuf, &mn);
+  return (double)mn - t->pi[i];
+}
+
+/* The reduced cost of arc (i, *j) in double. When that is not below -tol
+ * (the float pricing misled, or an earlier pivot changed the potentials),
+ * row i's best arc instead, in *j. */
+static double confirm(tree *t, int32_t i, int32_t *j, double tol) {
+  double rc = arc_cost(t->pb, i, *j) - t->pi[i] + t->pi[t->n + *j];
+  if (!(rc < -tol)) rc = price_seg(t, i, 0, t->m, j);
+  return rc;
 }
 
 static void fast_free(tree *t) {
@@ -528,6 +551,25 @@ static void tree_free(tree *t) {
   fast_free(t);
 }
 
+/* The tree's arrays for pb, with a row buffer per thread; -1 when out of
+ * memory (tree_free frees what there is). */
+static int tree_alloc(tree *t, const wg_ns_problem *pb) {
+  *t = (tree){.pb = pb, .n = pb->n, .m = pb->m, .N = (int32_t)(pb->n + pb->m + 1),
+              .R = (int32_t)(pb->n + pb->m)};
+  size_t N = (size_t)t->N;
+  t->parent = malloc(N * sizeof(int32_t));
+  t->first_child = malloc(N * sizeof(int32_t));
+  t->next_sib = malloc(N * sizeof(int32_t));
+  t->prev_sib = malloc(N * sizeof(int32_t));
+  t->depth = malloc(N * sizeof(int32_t));
+  t->pi = malloc(N * sizeof(double));
+  t->flow = malloc(N * sizeof(double));
+  t->threads = omp_get_max_threads();
+  t->buf = malloc((size_t)t->m * (size_t)t->threads * sizeof(double));
+  int ok = t->parent && t->first_child && t->next_sib && t->prev_sib && t->depth;
+  return ok && t->pi && t->flow && t->buf ? 0 : -1;
+}
+
 static double max_cost(const wg_ns_problem *pb) {
   double mx = 0;
   if (pb->C) {
@@ -554,140 +596,164 @@ static double max_cost(const wg_ns_problem *pb) {
   return pb->metric == WG_METRIC_EUCLIDEAN ? sqrt(span) : span;
 }
 
-wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
-  memset(out, 0, sizeof *out);
-  int64_t n = pb->n, m = pb->m;
-  if (n + m + 1 > INT32_MAX / 2)
-    return wg_set_error(WG_EINVAL, "emd: %lld + %lld points is too many for the exact solver",
-                        (long long)n, (long long)m);
-  tree t = {.pb = pb, .n = n, .m = m, .N = (int32_t)(n + m + 1), .R = (int32_t)(n + m)};
-  size_t N = (size_t)t.N;
-  t.parent = malloc(N * sizeof(int32_t));
-  t.first_child = malloc(N * sizeof(int32_t));
-  t.next_sib = malloc(N * sizeof(int32_t));
-  t.prev_sib = malloc(N * sizeof(int32_t));
-  t.depth = malloc(N * sizeof(int32_t));
-  t.pi = malloc(N * sizeof(double));
-  t.flow = malloc(N * sizeof(double));
-  t.threads = omp_get_max_threads();
-  t.buf = malloc((size_t)m * (size_t)t.threads * sizeof(double));
-  int32_t *ai = malloc((size_t)(n + m) * sizeof *ai), *aj = malloc((size_t)(n + m) * sizeof *aj);
-  double *am = malloc((size_t)(n + m) * sizeof *am);
-  int32_t *rowj = malloc((size_t)n * sizeof *rowj);
-  double *rowrc = malloc((size_t)n * sizeof *rowrc);
-  wg_status st = WG_OK;
-  if (!t.parent || !t.first_child || !t.next_sib || !t.prev_sib || !t.depth || !t.pi || !t.flow ||
-      !t.buf || !ai || !aj || !am || !rowj || !rowrc) {
-    st = wg_set_error(WG_ENOMEM, "emd: out of memory for %lld x %lld points", (long long)n,
-                      (long long)m);
-    goto done;
+/* The starting tree: for an assignment problem with float costs at hand, the
+ * auction's assignment; otherwise (or when the auction gave up) the greedy
+ * plan. ai, aj, am [n + m] hold its arcs meanwhile. */
+static wg_status start_tree(tree *t, double cmax, int32_t *ai, int32_t *aj, double *am) {
+  int64_t k = t->cf && is_assignment(t->pb) ? auction_start(t, cmax, ai, aj, am) : -1;
+  if (k < 0) k = greedy_start(t, ai, aj, am);
+  if (k < 0 || build_tree(t, ai, aj, am, k) < 0)
+    return wg_set_error(WG_ENOMEM, "emd: out of memory");
+  return WG_OK;
+}
+
+/* An arc (i, j) of source i and sink j, and its reduced cost rc; i < 0: none. */
+typedef struct {
+  int32_t i, j;
+  double rc;
+} arc;
+
+/* Where block search goes on (row ci, column cj) and its block size: about
+ * one row, sqrt(n*m) arcs, measured best among 1/8..8 of that. */
+typedef struct {
+  int64_t ci, cj, block;
+} cursor;
+
+/* One block search for the entering arc: scans the arcs from the cursor on,
+ * a block at a time, and stops at the end of the first block that holds an
+ * arc below `below`, or when all arcs are scanned. Returns the most negative
+ * arc seen (i < 0 if none below `below`) and, in *scanned, how many arcs were
+ * read. fast: priced in float. */
+static arc entering_arc(tree *t, cursor *c, int fast, double below, int64_t *scanned) {
+  const int64_t n = t->n, m = t->m, total = n * m, block = c->block;
+  int64_t ci = c->ci, cj = c->cj, in_block = 0, seen = 0;
+  arc best = {-1, -1, below};
+  while (seen < total) {
+    int64_t j1 = cj + (block - in_block) < m ? cj + (block - in_block) : m;
+    int32_t j;
+    double rc = fast ? price_seg_f32(t, ci, cj, j1, &j) : price_seg(t, ci, cj, j1, &j);
+    if (rc < best.rc) best = (arc){(int32_t)ci, j, rc};
+    seen += j1 - cj;
+    in_block += j1 - cj;
+    cj = j1;
+    if (cj == m) cj = 0, ci = ci + 1 == n ? 0 : ci + 1;
+    if (in_block >= block) {
+      if (best.i >= 0) break;
+      in_block = 0;
+    }
   }
-  const double cmax = max_cost(pb), tol = 1e-13 * cmax;
-  /* Phase 1 prices in float, which reads half the bytes (or computes
-   * sixteen costs per instruction) and takes arcs below -margin, far above
-   * float rounding; phase 2 prices in double down to -tol. */
-  const double margin = 1e-7 * cmax;
-  fast_init(&t, cmax);
-  int64_t k = t.cf && is_assignment(pb) ? auction_start(&t, cmax, ai, aj, am) : -1;
-  if (k < 0) k = greedy_start(&t, ai, aj, am);
-  if (k < 0 || build_tree(&t, ai, aj, am, k) < 0) {
-    st = wg_set_error(WG_ENOMEM, "emd: out of memory");
-    goto done;
-  }
-  /* sqrt(n*m) arcs per block (about one row): measured best among 1/8..8 */
-  int64_t block = (int64_t)sqrt((double)n * (double)m);
-  if (block < CHUNK) block = CHUNK;
-  int64_t iters = 0, ci = 0, cj = 0, total = n * m;
+  c->ci = ci, c->cj = cj;
+  *scanned = seen;
+  return best;
+}
+
+/* Phase 1: pivots on block search's entering arcs until a whole cycle over
+ * the arcs finds none. With the float copies it prices in float, which
+ * reads half the bytes (or computes sixteen costs per instruction), and
+ * takes arcs below -margin, far above float rounding; each one is confirmed
+ * in double, and only a full cycle of misses ends the phase. Without them
+ * it prices in double down to -tol. */
+static wg_status block_search(tree *t, double margin, double tol, int64_t *iters) {
+  const int fast = t->pif != NULL;
+  const int64_t total = t->n * t->m;
+  cursor c = {0, 0, (int64_t)sqrt((double)t->n * (double)t->m)};
+  if (c.block < CHUNK) c.block = CHUNK;
   int64_t fast_misses = 0; /* arcs scanned in float since the last pivot */
-  /* Phase 1: block search, scanning arcs from where the last search
-   * stopped, until a whole cycle over the arcs finds none. */
   for (;;) {
-    int fast = t.pif != NULL;
-    double best = fast ? -margin : -tol;
-    int32_t bi = -1, bj = -1;
-    int64_t scanned = 0, in_block = 0;
-    while (scanned < total) {
-      int64_t j1 = cj + (block - in_block) < m ? cj + (block - in_block) : m;
-      int32_t j;
-      double rc;
-      if (fast) {
-        float mn;
-        j = (int32_t)row_argmin_f32(&t, ci, cj, j1, t.fbuf, &mn);
-        rc = (double)mn - t.pi[ci];
-      } else {
-        rc = price_seg(&t, ci, cj, j1, &j);
-      }
-      if (rc < best) best = rc, bi = (int32_t)ci, bj = j;
-      scanned += j1 - cj;
-      in_block += j1 - cj;
-      cj = j1;
-      if (cj == m) cj = 0, ci = ci + 1 == n ? 0 : ci + 1;
-      if (in_block >= block) {
-        if (bi >= 0) break;
-        in_block = 0;
-      }
-    }
-    if (fast && bi >= 0) {
-      /* Float rounding (of large potentials) can mislead: check in double,
-       * and on a miss price that row in double instead. */
-      best = arc_cost(pb, bi, bj) - t.pi[bi] + t.pi[n + bj];
-      if (!(best < -tol)) {
-        int32_t j;
-        best = price_seg(&t, bi, 0, m, &j);
-        bj = j;
-      }
+    int64_t scanned;
+    arc e = entering_arc(t, &c, fast, fast ? -margin : -tol, &scanned);
+    if (fast && e.i >= 0) {
+      e.rc = confirm(t, e.i, &e.j, tol);
       fast_misses += scanned;
-      if (!(best < -tol)) {
+      if (!(e.rc < -tol)) {
         if (fast_misses < total) continue;
-        bi = -1;
+        e.i = -1;
       }
     }
-    if (bi < 0) break;
-    if ((st = count_pivot(pb, &iters))) goto done;
-    pivot(&t, bi, (int32_t)n + bj, best);
+    if (e.i < 0) return WG_OK;
+    wg_status st = count_pivot(t->pb, iters);
+    if (st) return st;
+    pivot(t, e.i, (int32_t)t->n + e.j, e.rc);
     fast_misses = 0;
   }
-  /* Phase 2, near the optimum, in double: potentials recomputed from the
-   * tree (free of the rounding the incremental shifts accumulate), one
-   * parallel pass over all arcs, then a pivot on each row's best arc that
-   * is still below -tol. It ends when a pass finds no arc below -tol: that
-   * pass is the certificate. */
+}
+
+/* Phase 2, near the optimum, in double: potentials recomputed from the
+ * tree, one parallel pass over all arcs, then a pivot on each row's best
+ * arc that is still below -tol. It ends when a pass finds no arc below
+ * -tol: that pass is the certificate of optimality. ci, cj [n] take the
+ * candidates; rowj, rowrc [n] are scratch. */
+static wg_status certify(tree *t, double cmax, double tol, int32_t *rowj, double *rowrc,
+                         int32_t *ci, int32_t *cj, int64_t *iters) {
   for (;;) {
-    for (int32_t c = t.first_child[t.R]; c >= 0; c = t.next_sib[c]) walk_subtree(&t, c, 0, 1);
-    int64_t cands = full_pass(&t, cmax, tol, rowj, rowrc, ai, aj);
-    if (cands == 0) break;
+    recompute_potentials(t);
+    int64_t cands = full_pass(t, cmax, tol, rowj, rowrc, ci, cj);
+    if (cands == 0) return WG_OK;
     for (int64_t q = 0; q < cands; q++) {
-      int32_t i = ai[q], j = aj[q];
-      double rc = arc_cost(pb, i, j) - t.pi[i] + t.pi[n + j];
-      if (!(rc < -tol)) rc = price_seg(&t, i, 0, m, &j);
+      int32_t i = ci[q], j = cj[q];
+      double rc = confirm(t, i, &j, tol);
       if (!(rc < -tol)) continue;
-      if ((st = count_pivot(pb, &iters))) goto done;
-      pivot(&t, i, (int32_t)n + j, rc);
+      wg_status st = count_pivot(t->pb, iters);
+      if (st) return st;
+      pivot(t, i, (int32_t)t->n + j, rc);
     }
   }
-  /* The plan: tree arcs with positive flow; the potentials in f/g form. */
+}
+
+/* Whether the arc from v to its parent is in the plan: a real arc with flow. */
+static int in_plan(const tree *t, int32_t v) { return t->parent[v] != t->R && t->flow[v] > 0; }
+
+/* The optimal tree's plan (its arcs with positive flow) and cost into out,
+ * with the potentials in f/g form; out stays zeroed when out of memory. */
+static wg_status extract_plan(const tree *t, wg_ns_solution *out) {
+  const int64_t n = t->n, m = t->m;
   int64_t len = 0;
-  for (int32_t v = 0; v < t.R; v++)
-    if (t.parent[v] != t.R && t.flow[v] > 0) len++;
+  for (int32_t v = 0; v < t->R; v++) len += in_plan(t, v);
   out->plan = malloc((size_t)(len ? len : 1) * sizeof *out->plan);
   out->f = malloc((size_t)n * sizeof *out->f);
   out->g = malloc((size_t)m * sizeof *out->g);
   if (!out->plan || !out->f || !out->g) {
     free(out->plan), free(out->f), free(out->g);
     memset(out, 0, sizeof *out);
-    st = wg_set_error(WG_ENOMEM, "emd: out of memory");
-    goto done;
+    return wg_set_error(WG_ENOMEM, "emd: out of memory");
   }
   double cost = 0;
-  for (int32_t v = 0; v < t.R; v++) {
-    if (t.parent[v] == t.R || !(t.flow[v] > 0)) continue;
-    int64_t i = v < n ? v : t.parent[v], j = (v < n ? t.parent[v] : v) - n;
-    out->plan[out->plan_len++] = (wg_ot_flow){i, j, t.flow[v]};
-    cost += t.flow[v] * arc_cost(pb, i, j);
+  for (int32_t v = 0; v < t->R; v++) {
+    if (!in_plan(t, v)) continue;
+    int64_t i = v < n ? v : t->parent[v], j = (v < n ? t->parent[v] : v) - n;
+    out->plan[out->plan_len++] = (wg_ot_flow){i, j, t->flow[v]};
+    cost += t->flow[v] * arc_cost(t->pb, i, j);
   }
-  for (int64_t i = 0; i < n; i++) out->f[i] = t.pi[i];
-  for (int64_t j = 0; j < m; j++) out->g[j] = -t.pi[n + j];
+  for (int64_t i = 0; i < n; i++) out->f[i] = t->pi[i];
+  for (int64_t j = 0; j < m; j++) out->g[j] = -t->pi[n + j];
   out->cost = cost;
+  return WG_OK;
+}
+
+wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
+  memset(out, 0, sizeof *out);
+  int64_t n = pb->n, m = pb->m;
+  if (n + m + 1 > INT32_MAX / 2)
+    return wg_set_error(WG_EINVAL, "emd: %lld + %lld points is too many for the exact solver",
+                        (long long)n, (long long)m);
+  tree t;
+  /* ai, aj, am [n + m]: the start's arcs, then phase 2's candidates (n) */
+  int32_t *ai = malloc((size_t)(n + m) * sizeof *ai), *aj = malloc((size_t)(n + m) * sizeof *aj);
+  double *am = malloc((size_t)(n + m) * sizeof *am);
+  int32_t *rowj = malloc((size_t)n * sizeof *rowj);
+  double *rowrc = malloc((size_t)n * sizeof *rowrc);
+  wg_status st = WG_OK;
+  if (tree_alloc(&t, pb) < 0 || !ai || !aj || !am || !rowj || !rowrc) {
+    st = wg_set_error(WG_ENOMEM, "emd: out of memory for %lld x %lld points", (long long)n,
+                      (long long)m);
+    goto done;
+  }
+  const double cmax = max_cost(pb), tol = 1e-13 * cmax, margin = 1e-7 * cmax;
+  fast_init(&t, cmax);
+  int64_t iters = 0;
+  if ((st = start_tree(&t, cmax, ai, aj, am)) || (st = block_search(&t, margin, tol, &iters)) ||
+      (st = certify(&t, cmax, tol, rowj, rowrc, ai, aj, &iters)) || (st = extract_plan(&t, out)))
+    goto done;
   out->iterations = iters;
 done:
   tree_free(&t);

@@ -12,25 +12,11 @@
 #include "ot/cost_matrix.h"
 #include "ot/weights.h"
 
-typedef struct {
-  const double *xa, *xb, *C; /* points [n*d], [m*d] or the matrix [n*m] */
-  int64_t n, m;
-  int d;
-  wg_metric metric;
-  double p;
-} problem;
-
-static inline double cost(const problem *pb, int64_t i, int64_t j) {
-  double c = pb->C ? pb->C[i * pb->m + j]
-                   : wg_ot_cost(pb->xa + i * pb->d, pb->xb + j * pb->d, pb->d, pb->metric);
-  return pb->p == 1 ? c : pow(c, pb->p);
-}
-
 /* One half-step: out [rows] from other [cols] and weights w [rows];
- * transposed swaps the roles of i and j in cost(). Returns the L1 error of
+ * transposed swaps the roles of i and j in the cost. Returns the L1 error of
  * this side's marginal before the step, sum w_r |exp((old - new)/reg) - 1|
  * (the step rescales row r by exactly that factor). buf [threads*cols]. */
-static double half_step(const problem *pb, int transposed, double reg, const double *w,
+static double half_step(const wg_ot_problem *pb, int transposed, double reg, const double *w,
                         const double *other, double *out, double *buf) {
   int64_t rows = transposed ? pb->m : pb->n, cols = transposed ? pb->n : pb->m;
   double err = 0;
@@ -45,7 +31,8 @@ static double half_step(const problem *pb, int transposed, double reg, const dou
       }
       double mx = -INFINITY;
       for (int64_t k = 0; k < cols; k++) {
-        v[k] = (other[k] - (transposed ? cost(pb, k, r) : cost(pb, r, k))) / reg;
+        double c = transposed ? wg_ot_problem_cost(pb, k, r) : wg_ot_problem_cost(pb, r, k);
+        v[k] = (other[k] - c) / reg;
         mx = v[k] > mx ? v[k] : mx;
       }
       double s = 0;
@@ -59,14 +46,14 @@ static double half_step(const problem *pb, int transposed, double reg, const dou
 }
 
 /* <pi, C> of the plan given by f [n], g [m]. */
-static double plan_cost(const problem *pb, double reg, const double *f, const double *g) {
+static double plan_cost(const wg_ot_problem *pb, double reg, const double *f, const double *g) {
   double s = 0;
 #pragma omp parallel for reduction(+ : s) schedule(static)
   for (int64_t i = 0; i < pb->n; i++) {
     if (!isfinite(f[i])) continue;
     for (int64_t j = 0; j < pb->m; j++) {
       if (!isfinite(g[j])) continue;
-      double c = cost(pb, i, j);
+      double c = wg_ot_problem_cost(pb, i, j);
       s += exp((f[i] + g[j] - c) / reg) * c;
     }
   }
@@ -78,7 +65,7 @@ wg_status wg_sinkhorn(const double *xa, int64_t n, const double *xb, int64_t m, 
                       wg_emd_result *res) {
   memset(res, 0, sizeof *res);
   wg_emd_options o = opt ? *opt : wg_emd_defaults();
-  problem pb = {xa, xb, o.cost, n, m, d, o.metric, o.p == 0 ? 1 : o.p};
+  wg_ot_problem pb = wg_ot_problem_of(xa, n, xb, m, d, &o);
   double tol = o.tol == 0 ? 1e-9 : o.tol;
   if (n < 1 || m < 1)
     return wg_set_error(WG_EINVAL, "sinkhorn: empty point set (n = %lld, m = %lld)", (long long)n,

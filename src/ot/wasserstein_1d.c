@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "ot/cost_matrix.h"
 #include "ot/weights.h"
 
 /* Order-preserving map from double to uint64 (negative numbers reversed). */
@@ -74,7 +75,7 @@ wg_status wg_wasserstein_1d(const double *x, int64_t n, const double *wx, const 
                             int64_t m, const double *wy, const wg_emd_options *opt,
                             double *distance) {
   wg_emd_options o = opt ? *opt : wg_emd_defaults();
-  double p = o.p == 0 ? 1 : o.p;
+  double p = wg_ot_exponent(&o);
   *distance = 0;
   if (n < 1 || m < 1 || !x || !y)
     return wg_set_error(WG_EINVAL, "wasserstein_1d: empty sample (n = %lld, m = %lld)",
