@@ -102,18 +102,22 @@ expect_bad bad_gp_with_batchnorm train --data 8gaussians --loss gp --batchnorm -
 touch "$T/file"
 expect_bad bad_unwritable_out train --data 8gaussians --out "$T/file/run"
 expect_bad bad_resume_missing train --resume "$T/nothing"
+# every refusal below leaves the run it names as it was (copies taken before)
+cp -r "$T/toy-gp" "$T/toy-gp.before"
 expect_bad bad_resume_other_model train --resume "$T/toy-gp" --iters 9 --model dcgan28
 expect_bad bad_resume_other_loss train --resume "$T/toy-gp" --iters 9 --loss clip
 cp -r "$T/toy-gp" "$T/trunc"; head -c 3000 "$T/toy-gp/checkpoint.safetensors" > "$T/trunc/checkpoint.safetensors"
+cp -r "$T/trunc" "$T/trunc.before"
 expect_bad bad_resume_truncated train --resume "$T/trunc" --iters 9
 cp -r "$T/toy-gp" "$T/flip"; size=$(stat -c %s "$T/flip/checkpoint.safetensors")
 printf '\x55' | dd of="$T/flip/checkpoint.safetensors" bs=1 seek=$((size - 100)) conv=notrunc 2>/dev/null
+cp -r "$T/flip" "$T/flip.before"
 expect_bad bad_resume_corrupted train --resume "$T/flip" --iters 9
-cp -r "$T/toy-gp" "$T/toy-gp.before"
 expect_bad bad_existing_run train --data 8gaussians --out "$T/toy-gp"
-if diff -r "$T/toy-gp" "$T/toy-gp.before" >/dev/null; then
-  ok existing_run_untouched
-else fail existing_run_untouched "the refused run changed its files"; fi
+changed=""
+for d in toy-gp trunc flip; do diff -r "$T/$d" "$T/$d.before" >/dev/null || changed="$changed $d"; done
+if [ -z "$changed" ]; then ok refused_runs_untouched
+else fail refused_runs_untouched "a refusal changed the files of:$changed"; fi
 
 # a non-finite loss stops the run naming the iteration; the last checkpoint stays loadable
 $W train --data 8gaussians --loss gp --iters 300 --dim 16 --batch 32 --threads 1 --sample-every 0 --seed 3 \
