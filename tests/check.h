@@ -1,5 +1,6 @@
-/* A minimal test harness: TEST cases that print "ok NAME" or "FAIL NAME: why".
- * tests/run.sh counts those lines; a binary's exit status is non-zero on failure. */
+/* A minimal test harness: TEST cases that print "ok NAME", "FAIL NAME: why" or
+ * "skip NAME: why" (a case that cannot run here). tests/run.sh counts those
+ * lines; a binary's exit status is non-zero on failure. */
 #ifndef WGAN_TESTS_CHECK_H
 #define WGAN_TESTS_CHECK_H
 #include <math.h>
@@ -9,6 +10,8 @@
 
 static int check_case_failed_;
 static int check_total_failed_;
+static int check_case_skipped_;
+static char check_skip_why_[512];
 
 #define CHECK(cond, ...)                                                     \
   do {                                                                       \
@@ -32,14 +35,26 @@ static int check_total_failed_;
 
 static const char *check_case_name_ = "";
 
+/* Ends the current case (a void function) as skipped, saying why: a tool
+ * or data set that is not installed, a known bug. Checks that failed before
+ * it still count. */
+#define SKIP(...)                                                            \
+  do {                                                                       \
+    check_case_skipped_ = 1;                                                 \
+    snprintf(check_skip_why_, sizeof check_skip_why_, __VA_ARGS__);          \
+    return;                                                                  \
+  } while (0)
+
 /* Runs the statement stmt as the test case called name. */
 #define RUN_AS(name, stmt)                                                   \
   do {                                                                       \
     check_case_name_ = (name);                                               \
-    check_case_failed_ = 0;                                                  \
+    check_case_failed_ = check_case_skipped_ = 0;                            \
     fflush(stdout);                                                          \
     stmt;                                                                    \
     if (check_case_failed_) check_total_failed_++;                           \
+    else if (check_case_skipped_)                                            \
+      printf("skip %s: %s\n", check_case_name_, check_skip_why_);            \
     else printf("ok %s\n", check_case_name_);                                \
     fflush(stdout);                                                          \
   } while (0)

@@ -1,29 +1,31 @@
 #!/usr/bin/env bash
 # Runs every test binary (build/tests/test_*) and every CLI script (tests/cli_*.sh).
-# Each prints "ok NAME" or "FAIL NAME: why" per case; a crash counts as one failure.
-# Ends with one line: "N passed, N failed".
+# Each prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" (it cannot run
+# here) per case; a crash counts as one failure.
+# Ends with one line: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export WGAN_BIN="$PWD/$BUILD/wgan"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 run_one() {
   local name=$1; shift
   local start=$SECONDS
   "$@" >"$log" 2>&1
   local rc=$?
-  local p f
+  local p f sk
   p=$(grep -c '^ok ' "$log")
   f=$(grep -c '^FAIL ' "$log")
-  grep -E '^(FAIL |seed )' "$log" | sed "s|^|  $name: |"
+  sk=$(grep -c '^skip ' "$log")
+  grep -E '^(FAIL |skip |seed )' "$log" | sed "s|^|  $name: |"
   if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "  $name: exited with status $rc"; tail -n 5 "$log" | sed 's/^/    /'
     f=1
   fi
-  printf '%-28s %4d passed %3d failed %4ds\n' "$name" "$p" "$f" $((SECONDS - start))
-  passed=$((passed + p)); failed=$((failed + f))
+  printf '%-28s %4d passed %3d failed %3d skipped %4ds\n' "$name" "$p" "$f" "$sk" $((SECONDS - start))
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + sk))
 }
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] && run_one "$(basename "$t")" "$t"
@@ -31,5 +33,5 @@ done
 for s in tests/cli_*.sh; do
   [ -f "$s" ] && run_one "$(basename "$s")" bash "$s"
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

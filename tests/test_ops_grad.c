@@ -1,5 +1,7 @@
-/* Every op: its gradient against central finite differences, and its
- * gradient-of-gradient against finite differences of the gradient.
+/* Every op: its forward values against a reference computed here in double
+ * from the op's definition, its gradient against central finite
+ * differences, and its gradient-of-gradient against finite differences of
+ * the gradient.
  *
  * For an op y = f(x1..xk) the test differentiates L = sum(v * y^2) (v fixed
  * random): the square makes the second derivative exercise the backward
@@ -16,8 +18,11 @@
 enum { MAX_IN = 3, MAX_CHECKED = 48 };
 
 typedef wg_tensor *(*op_fn)(wg_ctx *ctx, wg_tensor **x);
+typedef struct op_case op_case;
+/* Output element o (an index into the output's shape) in double. */
+typedef double (*ref_fn)(const op_case *c, double *const *x, const int *o);
 
-typedef struct {
+struct op_case {
   const char *name;
   op_fn f;
   int n_in;
@@ -25,7 +30,9 @@ typedef struct {
   float lo, hi;         /* inputs drawn uniformly from [lo, hi] ... */
   float gap;            /* ... with |x| >= gap (away from kinks and poles) */
   double tol;           /* relative tolerance of the comparisons */
-} op_case;
+  int out[5];           /* the output's ndim, then its sizes */
+  ref_fn ref;
+};
 
 static wg_rng rng;
 
@@ -95,54 +102,210 @@ static wg_tensor *f_conv_transpose_same(wg_ctx *c, wg_tensor **x) {
   return wg_conv_transpose2d(c, x[0], x[1], &o);
 }
 
+/* ---- the references, from each op's definition ---- */
+
+/* Element i (one index per axis) of input k, row-major. */
+static double val(const op_case *c, double *const *x, int k, const int *i) {
+  const int *s = c->shape[k];
+  int64_t j = 0;
+  for (int d = 0; d < s[0]; d++) j = j * s[1 + d] + i[d];
+  return x[k][j];
+}
+
+/* Input k at output index o under numpy broadcasting: trailing axes
+ * aligned, an axis of size 1 repeated. */
+static double at(const op_case *c, double *const *x, int k, const int *o) {
+  const int *s = c->shape[k];
+  int i[4];
+  for (int d = 0; d < s[0]; d++) i[d] = s[1 + d] == 1 ? 0 : o[d + c->out[0] - s[0]];
+  return val(c, x, k, i);
+}
+
+#define ELEMENTWISE(name, expr)                                         \
+  static double name(const op_case *c, double *const *x, const int *o) { \
+    const double a = at(c, x, 0, o), b = c->n_in > 1 ? at(c, x, 1, o) : 0; \
+    (void)b;                                                            \
+    return expr;                                                        \
+  }
+ELEMENTWISE(r_add, a + b)
+ELEMENTWISE(r_sub, a - b)
+ELEMENTWISE(r_mul, a * b)
+ELEMENTWISE(r_div, a / b)
+ELEMENTWISE(r_add_scalar, a + 0.7f)
+ELEMENTWISE(r_mul_scalar, a * -1.3f)
+ELEMENTWISE(r_neg, -a)
+ELEMENTWISE(r_exp, exp(a))
+ELEMENTWISE(r_log, log(a))
+ELEMENTWISE(r_sqrt, sqrt(a))
+ELEMENTWISE(r_square, a * a)
+ELEMENTWISE(r_pow, pow(a, 2.5))
+ELEMENTWISE(r_abs, fabs(a))
+ELEMENTWISE(r_relu, a > 0 ? a : 0)
+ELEMENTWISE(r_leaky, a > 0 ? a : 0.2f * a)
+ELEMENTWISE(r_tanh, tanh(a))
+ELEMENTWISE(r_sigmoid, 1 / (1 + exp(-a)))
+ELEMENTWISE(r_softplus, log(1 + exp(a)))
+ELEMENTWISE(r_log_sigmoid, -log(1 + exp(-a)))
+ELEMENTWISE(r_expand, a)
+
+static double r_sum(const op_case *c, double *const *x, const int *o) {
+  (void)o;
+  double s = 0;
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 4; k++) s += val(c, x, 0, (int[]){i, j, k});
+  return s;
+}
+static double r_mean(const op_case *c, double *const *x, const int *o) { return r_sum(c, x, o) / 24; }
+/* [2, 3, 4] over axes 0 and 2 (sum_axes 0x5, and sum_to [3, 1]). */
+static double r_sum_02(const op_case *c, double *const *x, const int *o) {
+  double s = 0;
+  for (int i = 0; i < 2; i++)
+    for (int k = 0; k < 4; k++) s += val(c, x, 0, (int[]){i, o[0], k});
+  return s;
+}
+static double r_mean_axes(const op_case *c, double *const *x, const int *o) {
+  double s = 0;
+  for (int j = 0; j < 3; j++) s += val(c, x, 0, (int[]){o[0], j, o[2]});
+  return s / 3;
+}
+static double r_reshape(const op_case *c, double *const *x, const int *o) {
+  (void)c;
+  return x[0][o[0] * 6 + o[1]];
+}
+static double r_slice(const op_case *c, double *const *x, const int *o) {
+  return val(c, x, 0, (int[]){o[0], o[1] + 1, o[2]});
+}
+static double r_slice_adjoint(const op_case *c, double *const *x, const int *o) {
+  return o[2] >= 1 && o[2] < 4 ? val(c, x, 0, (int[]){o[0], o[1], o[2] - 1}) : 0;
+}
+static double r_crop(const op_case *c, double *const *x, const int *o) {
+  return val(c, x, 0, (int[]){o[0], o[1], o[2], o[3] + 1});
+}
+static double r_concat(const op_case *c, double *const *x, const int *o) {
+  return o[1] < 2 ? val(c, x, 0, o) : val(c, x, 1, (int[]){o[0], o[1] - 2, o[2]});
+}
+static double r_transpose(const op_case *c, double *const *x, const int *o) {
+  return val(c, x, 0, (int[]){o[1], o[0]});
+}
+/* op(a) @ op(b), the inner size 4. */
+static double matmul(const op_case *c, double *const *x, const int *o, int ta, int tb) {
+  double s = 0;
+  for (int k = 0; k < 4; k++)
+    s += val(c, x, 0, ta ? (int[]){k, o[0]} : (int[]){o[0], k}) *
+         val(c, x, 1, tb ? (int[]){o[1], k} : (int[]){k, o[1]});
+  return s;
+}
+static double r_mm(const op_case *c, double *const *x, const int *o) { return matmul(c, x, o, 0, 0); }
+static double r_mm_ta(const op_case *c, double *const *x, const int *o) { return matmul(c, x, o, 1, 0); }
+static double r_mm_tb(const op_case *c, double *const *x, const int *o) { return matmul(c, x, o, 0, 1); }
+static double r_mm_tab(const op_case *c, double *const *x, const int *o) { return matmul(c, x, o, 1, 1); }
+
+/* y[n, oc, oy, ox] = sum over c, ky, kx of x[n, c, oy s - top + ky, ox s - left + kx] w[oc, c, ky, kx],
+ * outside the input zero. */
+static double conv(const op_case *c, double *const *x, const int *o, int s, int top, int left) {
+  const int *xs = c->shape[0], *ws = c->shape[1];
+  double sum = 0;
+  for (int ch = 0; ch < xs[2]; ch++)
+    for (int ky = 0; ky < ws[3]; ky++)
+      for (int kx = 0; kx < ws[4]; kx++) {
+        const int iy = o[2] * s - top + ky, ix = o[3] * s - left + kx;
+        if (iy >= 0 && iy < xs[3] && ix >= 0 && ix < xs[4])
+          sum += val(c, x, 0, (int[]){o[0], ch, iy, ix}) * val(c, x, 1, (int[]){o[1], ch, ky, kx});
+      }
+  return sum;
+}
+static double r_conv_sym(const op_case *c, double *const *x, const int *o) { return conv(c, x, o, 1, 1, 1); }
+/* SAME for 7, k 5, s 2: 4 outputs, pads 2 and 2; for 6: 3 outputs, pads 1 and 2. */
+static double r_conv_same(const op_case *c, double *const *x, const int *o) { return conv(c, x, o, 2, 2, 2); }
+static double r_conv_same_asym(const op_case *c, double *const *x, const int *o) { return conv(c, x, o, 2, 1, 1); }
+
+/* The transpose of conv: each input pixel x[n, i, iy, ix] spreads
+ * w[i, j, ky, kx] onto output (iy s - top + ky, ix s - left + kx) of
+ * channel j. So y[n, j, oy, ox] sums over i and the ky, kx that reach it. */
+static double conv_t(const op_case *c, double *const *x, const int *o, int s, int top, int left) {
+  const int *xs = c->shape[0], *ws = c->shape[1];
+  double sum = 0;
+  for (int i = 0; i < xs[2]; i++)
+    for (int ky = 0; ky < ws[3]; ky++)
+      for (int kx = 0; kx < ws[4]; kx++) {
+        const int ty = o[2] + top - ky, tx = o[3] + left - kx;
+        if (ty < 0 || tx < 0 || ty % s || tx % s || ty / s >= xs[3] || tx / s >= xs[4]) continue;
+        sum += val(c, x, 0, (int[]){o[0], i, ty / s, tx / s}) * val(c, x, 1, (int[]){i, o[1], ky, kx});
+      }
+  return sum;
+}
+/* Stride 2, top and left pad 1: bwd_data of SAME for 6 (pads 1 and 2), the
+ * transpose of wg_conv_opts_sym(2, 1), and of SAME for 8 (pads 1 and 2). */
+static double r_conv_t(const op_case *c, double *const *x, const int *o) { return conv_t(c, x, o, 2, 1, 1); }
+/* dw[oc, c, ky, kx] = sum over n, oy, ox of x[n, c, 2 oy - 1 + ky, 2 ox - 1 + kx] dy[n, oc, oy, ox]. */
+static double r_conv_bwd_weight(const op_case *c, double *const *x, const int *o) {
+  const int *xs = c->shape[0], *ds = c->shape[1];
+  double sum = 0;
+  for (int n = 0; n < xs[1]; n++)
+    for (int oy = 0; oy < ds[3]; oy++)
+      for (int ox = 0; ox < ds[4]; ox++) {
+        const int iy = 2 * oy - 1 + o[2], ix = 2 * ox - 1 + o[3];
+        if (iy >= 0 && iy < xs[3] && ix >= 0 && ix < xs[4])
+          sum += val(c, x, 0, (int[]){n, o[1], iy, ix}) * val(c, x, 1, (int[]){n, o[0], oy, ox});
+      }
+  return sum;
+}
+
+#define S0 {0}
 #define S1(a) {1, a}
 #define S2(a, b) {2, a, b}
 #define S3(a, b, c) {3, a, b, c}
 #define S4(a, b, c, d) {4, a, b, c, d}
 
 static const op_case cases[] = {
-    {"add", f_add, 2, {S3(2, 3, 4), S2(3, 1)}, -2, 2, 0, 1e-2},
-    {"sub", f_sub, 2, {S2(3, 1), S3(2, 3, 4)}, -2, 2, 0, 1e-2},
-    {"mul", f_mul, 2, {S3(2, 3, 4), S1(4)}, -2, 2, 0, 1e-2},
-    {"div", f_div, 2, {S3(2, 3, 4), S3(2, 1, 4)}, -2, 2, 0.5f, 2e-2},
-    {"add_scalar", f_add_scalar, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
-    {"mul_scalar", f_mul_scalar, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
-    {"neg", f_neg, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
-    {"exp", f_exp, 1, {S2(3, 4)}, -1.5f, 1.5f, 0, 1e-2},
-    {"log", f_log, 1, {S2(3, 4)}, 0.5f, 3, 0, 1e-2},
-    {"sqrt", f_sqrt, 1, {S2(3, 4)}, 0.5f, 3, 0, 1e-2},
-    {"square", f_square, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
-    {"pow", f_pow, 1, {S2(3, 4)}, 0.5f, 2, 0, 1e-2},
-    {"abs", f_abs, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2},
-    {"relu", f_relu, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2},
-    {"leaky_relu", f_leaky, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2},
-    {"tanh", f_tanh, 1, {S2(3, 4)}, -2, 2, 0, 1e-2},
-    {"sigmoid", f_sigmoid, 1, {S2(3, 4)}, -3, 3, 0, 1e-2},
-    {"softplus", f_softplus, 1, {S2(3, 4)}, -3, 3, 0, 1e-2},
-    {"log_sigmoid", f_log_sigmoid, 1, {S2(3, 4)}, -3, 3, 0, 1e-2},
-    {"sum", f_sum, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
-    {"mean", f_mean, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
-    {"sum_axes", f_sum_axes, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
-    {"mean_axes", f_mean_axes, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
-    {"expand", f_expand, 1, {S2(3, 1)}, -1, 1, 0, 1e-2},
-    {"sum_to", f_sum_to, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
-    {"reshape", f_reshape, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2},
-    {"slice", f_slice, 1, {S3(2, 4, 3)}, -1, 1, 0, 1e-2},
-    {"slice_adjoint", f_slice_adjoint, 1, {S3(2, 2, 3)}, -1, 1, 0, 1e-2},
-    {"crop", f_crop, 1, {S4(2, 2, 4, 4)}, -1, 1, 0, 1e-2},
-    {"concat", f_concat, 2, {S3(2, 2, 3), S3(2, 3, 3)}, -1, 1, 0, 1e-2},
-    {"transpose", f_transpose, 1, {S2(3, 5)}, -1, 1, 0, 1e-2},
-    {"matmul", f_mm, 2, {S2(3, 4), S2(4, 5)}, -1, 1, 0, 1e-2},
-    {"matmul_ta", f_mm_ta, 2, {S2(4, 3), S2(4, 5)}, -1, 1, 0, 1e-2},
-    {"matmul_tb", f_mm_tb, 2, {S2(3, 4), S2(5, 4)}, -1, 1, 0, 1e-2},
-    {"matmul_tab", f_mm_tab, 2, {S2(4, 3), S2(5, 4)}, -1, 1, 0, 1e-2},
-    {"conv2d_sym", f_conv_sym, 2, {S4(2, 2, 5, 4), S4(3, 2, 3, 3)}, -1, 1, 0, 1e-2},
-    {"conv2d_same", f_conv_same, 2, {S4(2, 2, 7, 7), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
-    {"conv2d_same_asym", f_conv_same_asym, 2, {S4(2, 2, 6, 6), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
-    {"conv2d_bwd_data", f_conv_bwd_data, 2, {S4(2, 3, 3, 3), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
-    {"conv2d_bwd_weight", f_conv_bwd_weight, 2, {S4(2, 2, 6, 6), S4(2, 3, 3, 3)}, -1, 1, 0, 1e-2},
-    {"conv_transpose2d", f_conv_transpose, 2, {S4(2, 3, 3, 3), S4(3, 2, 4, 4)}, -1, 1, 0, 1e-2},
-    {"conv_transpose2d_same", f_conv_transpose_same, 2, {S4(2, 3, 4, 4), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2},
+    {"add", f_add, 2, {S3(2, 3, 4), S2(3, 1)}, -2, 2, 0, 1e-2, S3(2, 3, 4), r_add},
+    {"sub", f_sub, 2, {S2(3, 1), S3(2, 3, 4)}, -2, 2, 0, 1e-2, S3(2, 3, 4), r_sub},
+    {"mul", f_mul, 2, {S3(2, 3, 4), S1(4)}, -2, 2, 0, 1e-2, S3(2, 3, 4), r_mul},
+    {"div", f_div, 2, {S3(2, 3, 4), S3(2, 1, 4)}, -2, 2, 0.5f, 2e-2, S3(2, 3, 4), r_div},
+    {"add_scalar", f_add_scalar, 1, {S2(3, 4)}, -2, 2, 0, 1e-2, S2(3, 4), r_add_scalar},
+    {"mul_scalar", f_mul_scalar, 1, {S2(3, 4)}, -2, 2, 0, 1e-2, S2(3, 4), r_mul_scalar},
+    {"neg", f_neg, 1, {S2(3, 4)}, -2, 2, 0, 1e-2, S2(3, 4), r_neg},
+    {"exp", f_exp, 1, {S2(3, 4)}, -1.5f, 1.5f, 0, 1e-2, S2(3, 4), r_exp},
+    {"log", f_log, 1, {S2(3, 4)}, 0.5f, 3, 0, 1e-2, S2(3, 4), r_log},
+    {"sqrt", f_sqrt, 1, {S2(3, 4)}, 0.5f, 3, 0, 1e-2, S2(3, 4), r_sqrt},
+    {"square", f_square, 1, {S2(3, 4)}, -2, 2, 0, 1e-2, S2(3, 4), r_square},
+    {"pow", f_pow, 1, {S2(3, 4)}, 0.5f, 2, 0, 1e-2, S2(3, 4), r_pow},
+    {"abs", f_abs, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2, S2(3, 4), r_abs},
+    {"relu", f_relu, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2, S2(3, 4), r_relu},
+    {"leaky_relu", f_leaky, 1, {S2(3, 4)}, -2, 2, 0.2f, 1e-2, S2(3, 4), r_leaky},
+    {"tanh", f_tanh, 1, {S2(3, 4)}, -2, 2, 0, 1e-2, S2(3, 4), r_tanh},
+    {"sigmoid", f_sigmoid, 1, {S2(3, 4)}, -3, 3, 0, 1e-2, S2(3, 4), r_sigmoid},
+    {"softplus", f_softplus, 1, {S2(3, 4)}, -3, 3, 0, 1e-2, S2(3, 4), r_softplus},
+    {"log_sigmoid", f_log_sigmoid, 1, {S2(3, 4)}, -3, 3, 0, 1e-2, S2(3, 4), r_log_sigmoid},
+    {"sum", f_sum, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2, S0, r_sum},
+    {"mean", f_mean, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2, S0, r_mean},
+    {"sum_axes", f_sum_axes, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2, S1(3), r_sum_02},
+    {"mean_axes", f_mean_axes, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2, S3(2, 1, 4), r_mean_axes},
+    {"expand", f_expand, 1, {S2(3, 1)}, -1, 1, 0, 1e-2, S3(2, 3, 4), r_expand},
+    {"sum_to", f_sum_to, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2, S2(3, 1), r_sum_02},
+    {"reshape", f_reshape, 1, {S3(2, 3, 4)}, -1, 1, 0, 1e-2, S2(4, 6), r_reshape},
+    {"slice", f_slice, 1, {S3(2, 4, 3)}, -1, 1, 0, 1e-2, S3(2, 2, 3), r_slice},
+    {"slice_adjoint", f_slice_adjoint, 1, {S3(2, 2, 3)}, -1, 1, 0, 1e-2, S3(2, 2, 5), r_slice_adjoint},
+    {"crop", f_crop, 1, {S4(2, 2, 4, 4)}, -1, 1, 0, 1e-2, S4(2, 2, 3, 2), r_crop},
+    {"concat", f_concat, 2, {S3(2, 2, 3), S3(2, 3, 3)}, -1, 1, 0, 1e-2, S3(2, 5, 3), r_concat},
+    {"transpose", f_transpose, 1, {S2(3, 5)}, -1, 1, 0, 1e-2, S2(5, 3), r_transpose},
+    {"matmul", f_mm, 2, {S2(3, 4), S2(4, 5)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm},
+    {"matmul_ta", f_mm_ta, 2, {S2(4, 3), S2(4, 5)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm_ta},
+    {"matmul_tb", f_mm_tb, 2, {S2(3, 4), S2(5, 4)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm_tb},
+    {"matmul_tab", f_mm_tab, 2, {S2(4, 3), S2(5, 4)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm_tab},
+    {"conv2d_sym", f_conv_sym, 2, {S4(2, 2, 5, 4), S4(3, 2, 3, 3)}, -1, 1, 0, 1e-2, S4(2, 3, 5, 4), r_conv_sym},
+    {"conv2d_same", f_conv_same, 2, {S4(2, 2, 7, 7), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2, S4(2, 3, 4, 4), r_conv_same},
+    {"conv2d_same_asym", f_conv_same_asym, 2, {S4(2, 2, 6, 6), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2,
+     S4(2, 3, 3, 3), r_conv_same_asym},
+    {"conv2d_bwd_data", f_conv_bwd_data, 2, {S4(2, 3, 3, 3), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2,
+     S4(2, 2, 6, 6), r_conv_t},
+    {"conv2d_bwd_weight", f_conv_bwd_weight, 2, {S4(2, 2, 6, 6), S4(2, 3, 3, 3)}, -1, 1, 0, 1e-2,
+     S4(3, 2, 5, 5), r_conv_bwd_weight},
+    {"conv_transpose2d", f_conv_transpose, 2, {S4(2, 3, 3, 3), S4(3, 2, 4, 4)}, -1, 1, 0, 1e-2,
+     S4(2, 2, 7, 7), r_conv_t},
+    {"conv_transpose2d_same", f_conv_transpose_same, 2, {S4(2, 3, 4, 4), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2,
+     S4(2, 2, 8, 8), r_conv_t},
 };
 
 /* ---- the checker ---- */
@@ -261,6 +424,31 @@ static void compare(problem *p, float **a, int second_order) {
   }
 }
 
+/* The op's output y on the problem's inputs against its reference. */
+static void check_forward(const problem *p, const wg_tensor *y) {
+  const op_case *c = p->c;
+  char buf[64];
+  int same = y->ndim == c->out[0];
+  for (int d = 0; same && d < y->ndim; d++) same = y->shape[d] == c->out[1 + d];
+  CHECK(same, "%s: output of shape %s", c->name, wg_shape_str(y, buf, sizeof buf));
+  if (!same) return;
+  double *x[MAX_IN];
+  for (int k = 0; k < c->n_in; k++) {
+    x[k] = malloc(sizeof(double) * (size_t)p->n[k]);
+    for (int64_t i = 0; i < p->n[k]; i++) x[k][i] = p->x[k][i];
+  }
+  int reported = 0;
+  for (int64_t j = 0; j < y->numel; j++) {
+    int o[4];
+    for (int64_t d = y->ndim - 1, rest = j; d >= 0; rest /= y->shape[d], d--) o[d] = (int)(rest % y->shape[d]);
+    const double want = c->ref(c, x, o), err = fabs(y->data[j] - want);
+    if (!(err <= 1e-5 + 1e-5 * fabs(want)) && reported++ < 3)
+      CHECK(err <= 1e-5 + 1e-5 * fabs(want), "%s: output %lld is %.8g, expected %.8g", c->name, (long long)j,
+            y->data[j], want);
+  }
+  for (int k = 0; k < c->n_in; k++) free(x[k]);
+}
+
 static void check_case(const op_case *c) {
   problem p = {.c = c, .ctx = wg_ctx_new(1 << 20)};
   float *g[MAX_IN], *hg[MAX_IN];
@@ -279,6 +467,7 @@ static void check_case(const op_case *c) {
   for (int k = 0; k < c->n_in; k++) in[k] = leaf(&p, k);
   wg_tensor *y = c->f(p.ctx, in);
   CHECK(y != NULL, "%s failed: %s", c->name, wg_last_error());
+  if (y && c->ref) check_forward(&p, y);
   if (y) {
     p.v = malloc(sizeof(float) * (size_t)y->numel);
     wg_rng_fill_uniform(&rng, p.v, (size_t)y->numel, -1, 1);
@@ -303,8 +492,26 @@ static wg_tensor *f_chain(wg_ctx *c, wg_tensor **x) {
 }
 
 static void chain_first_and_second_order(void) {
-  op_case c = {"chain", f_chain, 3, {S4(2, 2, 6, 6), S4(3, 2, 3, 3), S2(27, 2)}, -1, 1, 0, 2e-2};
+  /* Gradients only: the ops' values are checked one by one above. */
+  op_case c = {"chain", f_chain, 3, {S4(2, 2, 6, 6), S4(3, 2, 3, 3), S2(27, 2)}, -1, 1, 0, 2e-2, S0, NULL};
   check_case(&c);
+}
+
+/* The constants of the backward rules: sign in {-1, 0, 1}; slope(a, lo, hi)
+ * is hi where a > 0, else lo (zero included). */
+static void forward_sign_and_slope(void) {
+  wg_ctx *ctx = wg_ctx_new(0);
+  float x[12];
+  wg_rng_fill_uniform(&rng, x, 12, -2, 2);
+  x[5] = 0;
+  wg_tensor *t = wg_from_data(ctx, x, 2, (int[]){3, 4});
+  wg_tensor *sign = wg_sign(ctx, t), *slope = wg_slope(ctx, t, 0.2f, 1.5f);
+  CHECK(sign && slope && sign->numel == 12 && slope->numel == 12, "%s", wg_last_error());
+  for (int i = 0; sign && slope && i < 12; i++) {
+    CHECK(sign->data[i] == (x[i] > 0) - (x[i] < 0), "sign(%g) = %g", x[i], sign->data[i]);
+    CHECK(slope->data[i] == (x[i] > 0 ? 1.5f : 0.2f), "slope(%g) = %g", x[i], slope->data[i]);
+  }
+  wg_ctx_free(ctx);
 }
 
 int main(void) {
@@ -312,9 +519,10 @@ int main(void) {
   wg_set_threads(1);
   char name[64];
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    snprintf(name, sizeof name, "grad_%s", cases[i].name);
+    snprintf(name, sizeof name, "op_%s", cases[i].name);
     RUN_AS(name, check_case(&cases[i]));
   }
   RUN(chain_first_and_second_order);
+  RUN(forward_sign_and_slope);
   CHECK_EXIT();
 }

@@ -1,5 +1,6 @@
-/* Plots: the median filter, real PNGs from gnuplot (when installed), odd
- * paths, and a missing or failing plotting tool leaving nothing behind.
+/* Plots: the median filter, real PNGs from gnuplot (skipped when it is not
+ * installed), odd paths, and a missing or failing plotting tool leaving
+ * nothing behind.
  * Set WGAN_TEST_PLOT_DIR to a folder to keep the images for a look. */
 #include <dirent.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 static char dir[] = "/tmp/wg_plot_XXXXXX";
 static const char *keep_dir;
 static int have_gnuplot;
+static char no_gnuplot_why[256];
 static const uint64_t seed = 20240611;
 
 static void out_path(char *p, size_t cap, const char *name) {
@@ -95,7 +97,7 @@ static void case_median_random(void) {
 }
 
 static void case_loss_png(void) {
-  if (!have_gnuplot) return;
+  if (!have_gnuplot) SKIP("%s", no_gnuplot_why);
   wg_rng r;
   wg_rng_seed(&r, seed);
   enum { N = 3000, E = 7 };
@@ -123,7 +125,7 @@ static void case_loss_png(void) {
 
 /* A critic-like field on [-3,3]^2 with real and generated points: two panels. */
 static void case_toy_panels(void) {
-  if (!have_gnuplot) return;
+  if (!have_gnuplot) SKIP("%s", no_gnuplot_why);
   wg_rng r;
   wg_rng_seed(&r, seed);
   enum { G = 61, N = 400 };
@@ -168,7 +170,7 @@ static void case_toy_panels(void) {
 /* Two densities, the optimal discriminator in [0,1] on a second axis, and a
  * divergence that is +inf except at one point; then a log-scale panel. */
 static void case_line_figure(void) {
-  if (!have_gnuplot) return;
+  if (!have_gnuplot) SKIP("%s", no_gnuplot_why);
   enum { N = 201 };
   static double x[N], p0[N], p1[N], dstar[N], theta[21], kl[21], w1[21];
   for (int i = 0; i < N; i++) {
@@ -216,7 +218,7 @@ static void case_line_figure(void) {
 
 /* Quotes, a newline, $ and ; in the file name and in the labels. */
 static void case_odd_path(void) {
-  if (!have_gnuplot) return;
+  if (!have_gnuplot) SKIP("%s", no_gnuplot_why);
   char sub[600], p[700];
   snprintf(sub, sizeof sub, "%s/odd", dir);
   mkdir(sub, 0755);
@@ -288,11 +290,17 @@ static void case_bad_figures(void) {
   pn.heatmap = NULL;
   fig.npanels = 0;
   CHECK(wg_plot_render(&fig, "/tmp/never.png") == WG_EINVAL, "no panels accepted");
-  fig.npanels = 1;
-  if (have_gnuplot) {
-    CHECK(wg_plot_render(&fig, "/nonexistent-dir/x.png") == WG_EIO && strstr(wg_last_error(), "/nonexistent-dir/x.png"),
-          "%s", wg_last_error());
-  }
+}
+
+/* gnuplot runs, but the PNG cannot be written: the error names the path. */
+static void case_unwritable_target(void) {
+  if (!have_gnuplot) SKIP("%s", no_gnuplot_why);
+  double xs[2] = {0, 1};
+  wg_plot_series s = {.x = xs, .y = xs, .n = 2};
+  wg_plot_panel pn = {.series = &s, .nseries = 1};
+  wg_plot_figure fig = {.panels = &pn, .npanels = 1};
+  CHECK(wg_plot_render(&fig, "/nonexistent-dir/x.png") == WG_EIO && strstr(wg_last_error(), "/nonexistent-dir/x.png"),
+        "%s", wg_last_error());
 }
 
 int main(void) {
@@ -300,7 +308,7 @@ int main(void) {
   if (!mkdtemp(dir)) return 1;
   keep_dir = getenv("WGAN_TEST_PLOT_DIR");
   have_gnuplot = wg_plot_available();
-  if (!have_gnuplot) printf("# gnuplot not installed: %s; rendering not checked\n", wg_last_error());
+  if (!have_gnuplot) snprintf(no_gnuplot_why, sizeof no_gnuplot_why, "%s", wg_last_error());
   RUN(case_median_hand);
   RUN(case_median_random);
   RUN(case_loss_png);
@@ -309,6 +317,7 @@ int main(void) {
   RUN(case_odd_path);
   RUN(case_missing_tool);
   RUN(case_bad_figures);
+  RUN(case_unwritable_target);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0) return 1;
