@@ -74,15 +74,19 @@ $(BUILD)/wgan.pc: Makefile
 
 tests-build: all $(TEST_BIN)
 
+ASAN_BUILD = BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+             SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+
+# The CLI scripts also run against a sanitized CLI: memory errors and leaks fail them.
 test:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory tests-build
-	@BUILD=$(BUILD) tests/run.sh
+	@$(MAKE) --no-print-directory build-asan/wgan $(ASAN_BUILD)
+	@BUILD=$(BUILD) SANITIZED_BIN=build-asan/wgan tests/run.sh
 
 asan:
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory tests-build BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+	@$(MAKE) --no-print-directory tests-build $(ASAN_BUILD)
 	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
 
 bench: all $(BENCH_BIN)

@@ -2,6 +2,9 @@
 # Runs every test binary (build/tests/test_*) and every CLI script (tests/cli_*.sh).
 # Each prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" (it cannot run
 # here) per case; a crash counts as one failure.
+# With SANITIZED_BIN set (make test sets it to an AddressSanitizer + UBSan
+# build of the CLI), the CLI scripts run a second time against that binary,
+# leaks detected: a memory error or a leak fails the case.
 # Ends with one line: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -33,5 +36,11 @@ done
 for s in tests/cli_*.sh; do
   [ -f "$s" ] && run_one "$(basename "$s")" bash "$s"
 done
+if [ -n "${SANITIZED_BIN:-}" ]; then
+  for s in tests/cli_*.sh; do
+    [ "$s" = tests/cli_install.sh ] && continue  # installs the plain build; nothing of the binary to check
+    WGAN_BIN="$PWD/$SANITIZED_BIN" ASAN_OPTIONS=detect_leaks=1 run_one "$(basename "$s") (asan)" bash "$s"
+  done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
