@@ -43,6 +43,11 @@ printf '1,2\n3,4\n' > "$T/c22.csv"
 expect unit_squares 1 emd "$T/a.csv" "$T/b.csv"
 expect one_d_closed_form 4.5 emd "$T/p1.csv" "$T/p2.csv"
 expect cost_matrix 2.5 emd "$T/a.csv" "$T/b.csv" --cost "$T/c22.csv"
+# the exponent applies to a user's matrix too: pairing (0,1) costs (2^2 + 3^2) / 2,
+# the identity (1^2 + 4^2) / 2, so W2 = sqrt(6.5) (p ignored would print 2.5)
+out=$("$W" emd "$T/a.csv" "$T/b.csv" --cost "$T/c22.csv" --p 2 2>&1)
+if awk -v v="$out" 'BEGIN { e = sqrt(6.5); exit !(v - e < 1e-12 && e - v < 1e-12) }'; then ok cost_matrix_p2
+else bad cost_matrix_p2 "$out"; fi
 expect sqeuclidean_p2 1 emd "$T/a.csv" "$T/b.csv" --metric sqeuclidean --p 2
 expect js_identical 0 js "$T/w2.csv" "$T/w2.csv"
 
