@@ -89,6 +89,12 @@ static void defaults_are_the_reference_settings(void) {
   CHECK(wg_train_config_set(&c, "batch", "0") == WG_EINVAL && strstr(wg_last_error(), "batch"), "%s",
         wg_last_error());
   CHECK(wg_train_config_set(&c, "model", "vgg") == WG_EINVAL, "an unknown model was taken");
+  snprintf(c.data, sizeof c.data, "8gaussians");
+  CHECK(wg_train_config_check(&c) == WG_OK, "%s", wg_last_error());
+  c.batch = 0;
+  CHECK(wg_train_config_check(&c) == WG_EINVAL && strstr(wg_last_error(), "batch"), "batch 0 passed the check");
+  c.batch = 4, c.model = (wg_model_kind)3;
+  CHECK(wg_train_config_check(&c) == WG_EINVAL && strstr(wg_last_error(), "model"), "model 3 passed the check");
 }
 
 static void settings_and_resume(void) {

@@ -45,6 +45,9 @@ void wg_train_config_defaults(wg_train_config *cfg, wg_loss_kind loss, wg_model_
  * (one learning rate for both networks), so give lr_critic after it. */
 wg_status wg_train_config_set(wg_train_config *cfg, const char *key, const char *text);
 
+/* WG_EINVAL, naming the member, if one is outside the table's range. */
+wg_status wg_train_config_check(const wg_train_config *cfg);
+
 /* The model samples of this shape call for: dcgan28 for 1x28x28 images,
  * dcgan for square 32 or 64 px images, mlp otherwise. */
 wg_model_kind wg_model_for_shape(int ndim, const int *shape);

@@ -94,6 +94,19 @@ wg_status wg_train_config_set(wg_train_config *cfg, const char *key, const char 
   return WG_OK;
 }
 
+wg_status wg_train_config_check(const wg_train_config *cfg) {
+  if (!cfg->data[0]) return wg_set_error(WG_EINVAL, "data: empty (the data to train on)");
+  for (int i = 0; i < N_FIELDS; i++) {
+    const wg_field *f = &fields[i];
+    if (f->type == WG_FIELD_TEXT || f->type == WG_FIELD_U64) continue;
+    double v = wg_field_number(f, cfg), lo = f->lo, hi = f->hi;
+    if (f->type == WG_FIELD_CHOICE)
+      for (lo = 0, hi = -1; f->choices[(int)hi + 1];) hi++;
+    if (!(v >= lo && v <= hi)) return wg_set_error(WG_EINVAL, "%s: %g is outside [%g, %g]", f->key, v, lo, hi);
+  }
+  return WG_OK;
+}
+
 wg_model_kind wg_model_for_shape(int ndim, const int *shape) {
   if (ndim == 3 && shape[0] == 1 && shape[1] == 28 && shape[2] == 28) return WG_MODEL_DCGAN28;
   if (ndim == 3 && shape[1] == shape[2] && (shape[1] == 32 || shape[1] == 64)) return WG_MODEL_DCGAN;

@@ -155,7 +155,8 @@ static wg_status open_with(wg_run **out, const wg_run_opts *o, const wg_train_co
   wg_status st;
   if (given) {
     cfg = *given;
-    st = wg_source_open(&r->src, cfg.data, cfg.g1d_mean, cfg.g1d_std, cfg.seed);
+    st = wg_train_config_check(&cfg);
+    if (st == WG_OK) st = wg_source_open(&r->src, cfg.data, cfg.g1d_mean, cfg.g1d_std, cfg.seed);
   } else {
     st = o->resume ? resume_config(r, &cfg, settings, n) : new_config(r, &cfg, settings, n);
   }
