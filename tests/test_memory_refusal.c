@@ -1,10 +1,11 @@
 /* Requests larger than the machine's memory are refused before anything is
  * allocated or read: the exact EMD of 200,000 x 200,000 points in d = 784
  * (given a pointer to one point: a solver that read the points or built
- * the 320 GB matrix would crash or be killed). The message says how much
- * it would need. */
+ * the 320 GB matrix would crash or be killed), and a training run whose
+ * batch does not fit. The message says how much it would need. */
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "wgan.h"
@@ -62,6 +63,28 @@ static void small_problem_runs(void) {
   wg_emd_result_free(&r);
 }
 
+static void training_batch_beyond_memory(void) {
+  char dir[] = "/tmp/wgan-test-membatch-XXXXXX", out[300];
+  if (!mkdtemp(dir)) SKIP("mkdtemp failed");
+  snprintf(out, sizeof out, "%s/run", dir);
+  wg_setting s[] = {{"data", "8gaussians"}, {"batch", "1000000"}, {"iters", "1"}};
+  wg_run_opts o = wg_run_defaults();
+  o.out = out;
+  wg_run *run = NULL;
+  wg_status st = wg_run_open(&run, s, 3, &o);
+  if (st == WG_OK) {
+    wg_run_close(run);
+    rmdir(out);
+    rmdir(dir);
+    SKIP("this machine has %.0f GB available: the batch fits", wg_memory_available() / 1e9);
+  }
+  CHECK(st == WG_ENOMEM && run == NULL, "status %d: %s", (int)st, wg_last_error());
+  const char *msg = wg_last_error();
+  CHECK(strstr(msg, "at --batch 1000000") && strstr(msg, "GB available") && strstr(msg, "or less"), "message: %s", msg);
+  CHECK(access(out, F_OK) != 0, "the refused run made its directory");
+  rmdir(dir);
+}
+
 int main(void) {
   printf("seed none (fixed sizes; this machine: %.1f GB available)\n", wg_memory_available() / 1e9);
 #ifndef __SANITIZE_ADDRESS__
@@ -72,5 +95,6 @@ int main(void) {
   RUN(exact_emd_of_200k_points_in_784d);
   RUN(exact_emd_of_two_billion_points);
   RUN(small_problem_runs);
+  RUN(training_batch_beyond_memory);
   CHECK_EXIT();
 }
