@@ -78,6 +78,7 @@ static wg_status resume_config(wg_run *r, wg_train_config *cfg, const wg_setting
   }
   r->s.cfg = *cfg;
   r->resumed = 1;
+  r->ckpt_iter = r->s.iter;
   snprintf(r->dir, sizeof r->dir, "%s", r->opts.resume);
   if (r->s.iter >= cfg->iters)
     return wg_set_error(WG_EINVAL, "the run in %s is at iteration %lld already; raise --iters to continue", r->dir,
@@ -215,6 +216,7 @@ static wg_status open_with(wg_run **out, const wg_run_opts *o, const wg_train_co
   wg_run *r = calloc(1, sizeof *r);
   if (!r) return wg_set_error(WG_ENOMEM, "out of memory");
   r->opts = *o;
+  r->ckpt_iter = -1;
   wg_train_config cfg;
   wg_status st;
   if (given) {
@@ -242,22 +244,65 @@ wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_
   return open_with(run, &fresh, cfg, NULL, 0);
 }
 
-static void save_checkpoint(wg_run *r) {
+/* A checkpoint that cannot be written stops the run: going on would train
+ * past what could be saved. The previous one stays (written beside and
+ * renamed). */
+static wg_status save_checkpoint(wg_run *r) {
   if (wg_source_size(&r->src)) wg_batcher_get_state(&r->src.batcher, r->s.batcher_state);
-  if (wg_checkpoint_save(r->ckpt, &r->s) != WG_OK) wg_run_warn(r, "cannot write the checkpoint: %s", wg_last_error());
+  if (wg_checkpoint_save(r->ckpt, &r->s) != WG_OK) {
+    char why[1024];
+    snprintf(why, sizeof why, "%s", wg_last_error());
+    return wg_set_error(wg_last_status(), "cannot write the checkpoint %s: %s", r->ckpt, why);
+  }
+  r->ckpt_iter = r->s.iter;
+  return WG_OK;
 }
 
 /* After iteration it: the evaluation, samples and checkpoint that are due. */
-static void periodic_outputs(wg_run *r, wg_evals_log *evals) {
+static wg_status periodic_outputs(wg_run *r, wg_evals_log *evals) {
   const wg_run_opts *o = &r->opts;
   int64_t it = r->s.iter;
   if (o->eval_every && it % o->eval_every == 0) {
     wg_eval_row e;
-    if (wg_run_eval_w1(r, &e) == WG_OK) wg_evals_log_append(evals, &e);
-    else wg_run_warn(r, "the evaluation of iteration %lld failed: %s", (long long)it, wg_last_error());
+    if (wg_run_eval_w1(r, &e) != WG_OK)
+      wg_run_warn(r, "the evaluation of iteration %lld failed: %s", (long long)it, wg_last_error());
+    else if (wg_evals_log_append(evals, &e) != WG_OK)
+      return wg_last_status();
   }
-  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters) wg_run_write_outputs(r, "running");
-  if (o->checkpoint_every && it % o->checkpoint_every == 0 && it < r->s.cfg.iters) save_checkpoint(r);
+  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters &&
+      wg_run_write_outputs(r, "running") != WG_OK)
+    return wg_last_status();
+  if (o->checkpoint_every && it % o->checkpoint_every == 0 && it < r->s.cfg.iters) return save_checkpoint(r);
+  return WG_OK;
+}
+
+/* The first non-finite number among what a checkpoint would keep: a loss
+ * can still be finite when its gradient overflowed into the moments. */
+static wg_status check_finite(const wg_gan_state *s) {
+  const struct {
+    const char *what;
+    const float *x;
+    int64_t n;
+  } parts[] = {
+      {"generator's parameters", s->models.gen->params, s->models.gen->n_params},
+      {"critic's parameters", s->models.critic->params, s->models.critic->n_params},
+      {"generator's BatchNorm statistics", s->models.gen->state, s->models.gen->n_state},
+      {"critic's BatchNorm statistics", s->models.critic->state, s->models.critic->n_state},
+      {"generator's optimizer state", s->opt_gen.v, s->opt_gen.n},
+      {"critic's optimizer state", s->opt_critic.v, s->opt_critic.n},
+      {"generator's optimizer state", s->opt_gen.m, s->opt_gen.m ? s->opt_gen.n : 0},
+      {"critic's optimizer state", s->opt_critic.m, s->opt_critic.m ? s->opt_critic.n : 0},
+  };
+  for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+    int64_t bad = 0;
+#pragma omp simd reduction(+ : bad)
+    for (int64_t i = 0; i < parts[k].n; i++) bad += !isfinite(parts[k].x[i]);
+    if (bad)
+      return wg_set_error(WG_ENUMERIC, "iteration %lld: the %s holds %lld non-finite values; stopping (lower the "
+                                       "learning rate?)",
+                          (long long)s->iter, parts[k].what, (long long)bad);
+  }
+  return WG_OK;
 }
 
 /* The loop: one generator iteration, its metrics row, what is due. */
@@ -268,15 +313,16 @@ static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals) {
   const wg_train_config *cfg = &r->s.cfg;
   while (r->s.iter < cfg->iters && !(r->opts.stop && *r->opts.stop)) {
     double t0 = wg_seconds();
-    if ((st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last)) != WG_OK) break;
+    if ((st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last)) != WG_OK || (st = check_finite(&r->s)) != WG_OK)
+      break;
     double dt = wg_seconds() - t0;
     r->has_last = 1;
     r->s.seconds += dt;
     wg_metrics_row row = {(long)r->s.iter, r->last.critic_loss, r->last.w_estimate, r->last.gp, r->last.gen_loss,
                           r->last.critic_iters, r->s.seconds, (double)cfg->batch * r->last.critic_iters / dt};
-    if (wg_metrics_log_append(log, &row) != WG_OK) wg_run_warn(r, "%s", wg_last_error());
+    if ((st = wg_metrics_log_append(log, &row)) != WG_OK) break;
     if (r->opts.on_iteration) r->opts.on_iteration(r->opts.user, &r->s, &r->last);
-    periodic_outputs(r, evals);
+    if ((st = periodic_outputs(r, evals)) != WG_OK) break;
   }
   wg_ctx_free(ctx);
   return st;
@@ -300,14 +346,16 @@ wg_status wg_run_train(wg_run *r) {
   wg_status st = loop(r, log, evals);
   if (st == WG_OK) {
     r->stopped = r->s.iter < r->s.cfg.iters;
-    save_checkpoint(r);
-    wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
-  } else {
+    st = save_checkpoint(r);
+    if (st == WG_OK) st = wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
+  }
+  if (st != WG_OK) {
     char why[1024];
     snprintf(why, sizeof why, "%s", wg_last_error());
-    int had_checkpoint = access(r->ckpt, F_OK) == 0;
-    wg_set_error(st, "%s; %s%s%s", why, had_checkpoint ? "the last checkpoint in " : "no checkpoint was written yet",
-                 had_checkpoint ? r->dir : "", had_checkpoint ? " is kept" : "");
+    if (r->ckpt_iter >= 0)
+      wg_set_error(st, "%s; the checkpoint of iteration %lld in %s is kept", why, (long long)r->ckpt_iter, r->dir);
+    else
+      wg_set_error(st, "%s; no checkpoint was written yet", why);
   }
   wg_metrics_log_close(log);
   if (evals) wg_evals_log_close(evals);
