@@ -3,6 +3,7 @@
  * with its logs, checkpoints, samples and evaluations. */
 #include "train/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -104,8 +105,33 @@ static int make_dirs(const char *path) {
   return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-/* The run directory (runs/DATA-LOSS-TIME unless named), made and writable;
- * a new run never goes into another run's directory. */
+/* Whether name is one of the temporary files the run's writers make beside
+ * a target: "T.tmp" (checkpoint, samples), "T.tmpXXXXXX" (gnuplot's
+ * images), ".report.html.XXXXXX" (the report). */
+static int is_temporary(const char *name) {
+  size_t len = strlen(name);
+  const char *tmp = strstr(name, ".tmp");
+  if (tmp && (tmp[4] == '\0' || (strlen(tmp) == 10 && tmp > name))) return 1;
+  return strncmp(name, ".report.html.", 13) == 0 && len == 19;
+}
+
+/* What a killed process left half-written in the run directory: each
+ * write goes through a temporary file, and one killed mid-write would
+ * otherwise stay there for good (gnuplot's and the report's have unique
+ * names, so they would pile up kill after kill). */
+static void remove_temporaries(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  char path[2048];
+  for (struct dirent *e; (e = readdir(d));)
+    if (is_temporary(e->d_name) && snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+      unlink(path);
+  closedir(d);
+}
+
+/* The run directory (runs/DATA-LOSS-TIME unless named), made and writable,
+ * without what a killed run left half-written; a new run never goes into
+ * another run's directory. */
 static wg_status make_run_dir(wg_run *r) {
   const wg_train_config *cfg = &r->s.cfg;
   if (!r->resumed && r->opts.out) {
@@ -125,6 +151,7 @@ static wg_status make_run_dir(wg_run *r) {
                         r->dir);
   if (make_dirs(r->dir) || access(r->dir, W_OK))
     return wg_set_error(WG_EIO, "cannot write the run directory %s: %s", r->dir, strerror(errno));
+  remove_temporaries(r->dir);
   return WG_OK;
 }
 
