@@ -104,9 +104,9 @@ static wg_status write_samples(wg_run *r) {
   for (int i = 0; i < s->sample_ndim; i++) dim *= s->sample_shape[i];
   int n = wg_source_is_image(src) ? GRID : TOY_POINTS;
   float *fake = malloc(sizeof(float) * (size_t)(n * dim)), *real = malloc(sizeof(float) * (size_t)(n * dim));
-  wg_status st = !fake || !real ? wg_set_error(WG_ENOMEM, "out of memory for the samples")
-                 : generate(s, r->fixed_noise, n, fake) ? wg_failed("the samples")
-                                                         : WG_OK;
+  wg_status st = WG_OK;
+  if (!fake || !real) st = wg_set_error(WG_ENOMEM, "out of memory for the samples");
+  else if (generate(s, r->fixed_noise, n, fake)) st = wg_failed("the samples");
   if (!st && wg_source_is_image(src)) {
     snprintf(path, sizeof path, "%s/samples_%06lld.png", dir, (long long)iter);
     const int *sh = s->sample_shape;
