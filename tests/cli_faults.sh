@@ -58,7 +58,8 @@ for i in $(seq $kills); do
 done
 last=$((prev + 20))
 "$W" train --resume "$K" --iters $last --checkpoint-every 1 --sample-every 0 2>/dev/null
-if [ -z "$bad" ] && [ "$prev" -le 100 ]; then bad="$kills kills, and the run only reached iteration $prev"; fi
+# kills that all landed before the first step would have tested nothing
+if [ -z "$bad" ] && [ "$prev" -lt $((3 + kills)) ]; then bad="$kills kills, and the run only reached iteration $prev"; fi
 if [ -z "$bad" ] && [ -n "$(find "$K" -name '*.tmp*')" ]; then bad="temporary files left after the last run: $(ls "$K")"; fi
 if [ -z "$bad" ]; then ok kill9_checkpoint_always_loads; else fail kill9_checkpoint_always_loads "$bad"; fi
 "$W" train --data 8gaussians --iters $last "${FAST[@]}" --checkpoint-every 0 --seed 5 --out "$T/never-killed" 2>/dev/null
