@@ -51,7 +51,9 @@ static int settings_of(const wg_field *fields, int n, const char **given, wg_set
 
 static int report(wg_run *run, wg_status st) {
   const wg_gan_state *s = wg_run_state(run);
-  if (st != WG_OK) return cli_fail_lib();
+  /* The input was checked when the run opened: whatever stops it now (a
+   * full disk, a diverged loss, memory) is a failure while running. */
+  if (st != WG_OK) return cli_fail(1, "%s", wg_last_error());
   if (wg_run_stopped(run)) {
     fprintf(stderr, "wgan train: interrupted at iteration %lld; checkpoint written. Resume with:\n  wgan train --resume %s\n",
             (long long)s->iter, wg_run_dir(run));

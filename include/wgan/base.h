@@ -24,6 +24,12 @@ void wg_clear_error(void);
 void wg_set_threads(int n);
 int wg_get_threads(void);
 
+/* Bytes of memory the machine can still give without swapping (Linux's
+ * MemAvailable, else the free physical pages): the exact solver and the
+ * trainer refuse up front (WG_ENOMEM) a request that needs more. INFINITY
+ * when the system does not say. */
+double wg_memory_available(void);
+
 /* Seconds on a monotonic clock, from an arbitrary fixed point. */
 double wg_seconds(void);
 

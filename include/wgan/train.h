@@ -115,7 +115,8 @@ typedef struct {
   const volatile sig_atomic_t *stop;
   /* Called after every iteration; may be NULL. */
   void (*on_iteration)(void *user, const wg_gan_state *s, const wg_iter_stats *st);
-  /* A problem that does not stop the run (an output not written); may be NULL. */
+  /* A problem that does not stop the run (a figure not drawn, an evaluation
+   * that failed); may be NULL. */
   void (*on_warning)(void *user, const char *message);
   void *user;
 } wg_run_opts;
@@ -135,8 +136,11 @@ wg_status wg_run_open(wg_run **run, const wg_setting *settings, int n, const wg_
 /* The same for a configuration a program filled in (o->resume unused). */
 wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_run_opts *o);
 /* Trains to cfg.iters or until *o->stop, logging metrics.csv (and evals.csv),
- * writing samples, checkpoints, loss.png and report.html. WG_ENUMERIC when a
- * loss diverged: the run stops, the last checkpoint is kept. */
+ * writing samples, checkpoints, loss.png and report.html. The run stops,
+ * keeping the last checkpoint written, with WG_ENUMERIC at the first loss,
+ * parameter or optimizer moment that is not finite, and with WG_EIO when a
+ * checkpoint, a log row or the samples cannot be written (a full disk);
+ * the message names the iteration or the file. */
 wg_status wg_run_train(wg_run *run);
 const wg_gan_state *wg_run_state(const wg_run *run);
 const char *wg_run_dir(const wg_run *run);

@@ -2,6 +2,7 @@
  * obtained (on the fly for small d, else a matrix), runs the network
  * simplex and maps the plan and potentials back to the caller's indices. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,13 +43,25 @@ static void extend_potentials(const wg_ot_problem *fp, const double *a, const do
   }
 }
 
-static wg_status check_input(const wg_ot_problem *fp, const wg_emd_options *o) {
+/* The sizes and options, before any point or cost is read. */
+static wg_status check_args(const wg_ot_problem *fp, const wg_emd_options *o) {
   if (fp->n < 1 || fp->m < 1)
     return wg_set_error(WG_EINVAL, "emd: empty point set (n = %lld, m = %lld)", (long long)fp->n,
                         (long long)fp->m);
   if (!(fp->p >= 1) || !isfinite(fp->p))
     return wg_set_error(WG_EINVAL, "emd: p must be >= 1 (got %g)", fp->p);
   if (o->max_iter < 0) return wg_set_error(WG_EINVAL, "emd: negative iteration limit");
+  if (fp->C) return WG_OK;
+  if (fp->metric != WG_METRIC_EUCLIDEAN && fp->metric != WG_METRIC_SQEUCLIDEAN &&
+      fp->metric != WG_METRIC_CITYBLOCK)
+    return wg_set_error(WG_EINVAL, "emd: unknown metric %d", (int)fp->metric);
+  if (fp->d < 1 || !fp->xa || !fp->xb)
+    return wg_set_error(WG_EINVAL, "emd: no points or dimension %d < 1", fp->d);
+  return WG_OK;
+}
+
+/* Every cost, or every coordinate, finite (and costs >= 0). */
+static wg_status check_values(const wg_ot_problem *fp) {
   if (fp->C) {
     for (int64_t e = 0; e < fp->n * fp->m; e++) {
       if (!isfinite(fp->C[e]))
@@ -60,13 +73,48 @@ static wg_status check_input(const wg_ot_problem *fp, const wg_emd_options *o) {
     }
     return WG_OK;
   }
-  if (fp->metric != WG_METRIC_EUCLIDEAN && fp->metric != WG_METRIC_SQEUCLIDEAN &&
-      fp->metric != WG_METRIC_CITYBLOCK)
-    return wg_set_error(WG_EINVAL, "emd: unknown metric %d", (int)fp->metric);
-  if (fp->d < 1 || !fp->xa || !fp->xb)
-    return wg_set_error(WG_EINVAL, "emd: no points or dimension %d < 1", fp->d);
   wg_status st = wg_ot_check_finite(fp->xa, fp->n * fp->d, fp->d, "a");
   return st ? st : wg_ot_check_finite(fp->xb, fp->m * fp->d, fp->d, "b");
+}
+
+/* Costs from the points on the fly when a cost is a few flops (small d,
+ * no pow()); a matrix otherwise. */
+static int costs_on_the_fly(const wg_ot_problem *fp) {
+  return !fp->C && fp->d <= 4 && (fp->p == 1 || (fp->p == 2 && fp->metric == WG_METRIC_EUCLIDEAN));
+}
+
+/* The points of positive weight among w [n] (NULL: all). */
+static int64_t positive(const double *w, int64_t n) {
+  if (!w) return n;
+  int64_t k = 0;
+  for (int64_t i = 0; i < n; i++) k += w[i] > 0;
+  return k;
+}
+
+/* The solver's memory, planned before any of it is taken (extra: what the
+ * caller takes on top): a request that does not fit is refused here
+ * rather than allocated, since the kernel would kill the process once its
+ * pages are touched. The O(n + m) arrays are counted generously; the
+ * solver's float copy of the matrix is optional and checked where it is
+ * made. */
+static wg_status check_memory(const wg_ot_problem *fp, const double *wa, const double *wb, double extra) {
+  const int64_t na = positive(wa, fp->n), nb = positive(wb, fp->m);
+  const int own_matrix = !costs_on_the_fly(fp) && !(fp->C && na == fp->n && nb == fp->m && fp->p == 1);
+  const double matrix = own_matrix ? 8.0 * (double)na * (double)nb : 0;
+  const double points = fp->C ? 0 : 8.0 * (double)(na + nb) * fp->d;
+  const double need = matrix + points + extra + 256.0 * (double)(na + nb) + 8.0 * (double)nb * omp_get_max_threads();
+  const double have = wg_memory_available();
+  if (need <= have) return WG_OK;
+  if (own_matrix)
+    return wg_set_error(WG_ENOMEM,
+                        "emd: the exact solver needs %.3g GB for the %lld x %lld cost matrix (%.3g GB in all); "
+                        "this machine has %.3g GB available; use fewer points, or the Sinkhorn approximation "
+                        "(--method sinkhorn, wg_sinkhorn), which computes the costs on the fly",
+                        matrix / 1e9, (long long)na, (long long)nb, need / 1e9, have / 1e9);
+  return wg_set_error(WG_ENOMEM,
+                      "emd: the exact solver needs %.3g GB for %lld + %lld points; this machine has %.3g GB "
+                      "available; use fewer points",
+                      need / 1e9, (long long)na, (long long)nb, have / 1e9);
 }
 
 /* The solved problem in the caller's terms: its points are those of
@@ -124,12 +172,11 @@ static wg_status copy_points(kept *k, const wg_ot_problem *fp, int transposed) {
   return WG_OK;
 }
 
-/* Where the solver's costs come from: the points on the fly when a cost is
- * a few flops (small d, no pow()); else a matrix, the caller's own when all
- * of it is used as it is, otherwise one built here. */
+/* Where the solver's costs come from: the points on the fly, or a matrix,
+ * the caller's own when all of it is used as it is, otherwise one built
+ * here. */
 static wg_status set_costs(kept *k, const wg_ot_problem *fp, wg_ns_problem *pb) {
-  const int fly =
-      !fp->C && fp->d <= 4 && (fp->p == 1 || (fp->p == 2 && fp->metric == WG_METRIC_EUCLIDEAN));
+  const int fly = costs_on_the_fly(fp);
   wg_status st = fp->C ? WG_OK : copy_points(k, fp, fly);
   if (st) return st;
   if (fly) {
@@ -188,11 +235,13 @@ wg_status wg_emd(const double *xa, int64_t n, const double *xb, int64_t m, int d
   memset(res, 0, sizeof *res);
   wg_emd_options o = opt ? *opt : wg_emd_defaults();
   wg_ot_problem fp = wg_ot_problem_of(xa, n, xb, m, d, &o);
-  wg_status st = check_input(&fp, &o);
+  wg_status st = check_args(&fp, &o);
   if (st) return st;
   kept k = {0};
   wg_ns_solution sol = {0};
-  st = keep_weighted(&k, &fp, wa, wb, o.normalize);
+  st = check_memory(&fp, wa, wb, 0);
+  if (!st) st = check_values(&fp);
+  if (!st) st = keep_weighted(&k, &fp, wa, wb, o.normalize);
   wg_ns_problem pb = {.n = k.na, .m = k.nb, .a = k.a2, .b = k.b2, .d = d, .max_iter = o.max_iter};
   if (!st) st = set_costs(&k, &fp, &pb);
   if (!st) st = wg_ns_solve(&pb, &sol);
@@ -214,6 +263,10 @@ wg_status wg_emd_f32(const float *xa, int64_t n, const float *xb, int64_t m, int
   memset(res, 0, sizeof *res);
   if (n < 1 || m < 1 || d < 1 || !xa || !xb)
     return wg_set_error(WG_EINVAL, "emd: empty point set or dimension %d < 1", d);
+  /* The double copies below come on top of what wg_emd needs. */
+  wg_emd_options o = opt ? *opt : wg_emd_defaults();
+  wg_ot_problem fp = wg_ot_problem_of(NULL, n, NULL, m, d, &o);
+  if (check_memory(&fp, wa, wb, 8.0 * (double)(n + m) * d) != WG_OK) return WG_ENOMEM;
   double *da = malloc((size_t)(n * d) * sizeof *da), *db = malloc((size_t)(m * d) * sizeof *db);
   if (!da || !db) {
     free(da), free(db);

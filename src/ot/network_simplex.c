@@ -429,10 +429,13 @@ static void fast_free(tree *t) {
 }
 
 /* Float copies of the costs or points for the fast pricing; off (pif NULL)
- * when the memory is not there. */
+ * when the memory is not there. The matrix copy is planned against what
+ * the machine has: malloc would grant it, and the kernel kill the process
+ * while it is filled. */
 static void fast_init(tree *t, double cmax) {
   const wg_ns_problem *pb = t->pb;
   int64_t n = t->n, m = t->m;
+  if (pb->C && 4.0 * (double)n * (double)m > wg_memory_available()) return;
   t->pif = malloc((size_t)t->N * sizeof *t->pif);
   if (pb->C) {
     t->cf = malloc((size_t)n * (size_t)m * sizeof *t->cf);

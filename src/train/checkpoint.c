@@ -3,6 +3,7 @@
  * the configuration (JSON), iteration and sample shape as metadata. Other
  * tools read the weights by name ("gen.params", "critic.params"). */
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,25 @@ static char *config_json(const wg_train_config *c) {
   return text;
 }
 
+/* A number of the saved configuration, held to the range the command line
+ * allows (a batch of -3 would reach the trainer otherwise). */
+static wg_status number_field(const char *path, const wg_field *f, wg_train_config *c, double v) {
+  char text[64];
+  snprintf(text, sizeof text, "%.17g", v);
+  if (f->type == WG_FIELD_FLAG || f->type == WG_FIELD_FLAG_OFF) {
+    if (v != 0 && v != 1)
+      return wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is %s, not 0 or 1", path, f->key, text);
+    wg_field_set_number(f, c, v);
+    return WG_OK;
+  }
+  if (wg_field_parse(f, c, text) != WG_OK) {
+    char why[256];
+    snprintf(why, sizeof why, "%s", wg_last_error());
+    return wg_set_error(WG_EFORMAT, "%s: the configuration's '%s': %s", path, f->key, why);
+  }
+  return WG_OK;
+}
+
 static wg_status parse_config(const char *path, const char *text, wg_train_config *c) {
   cJSON *j = cJSON_Parse(text);
   if (!j) return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is not valid JSON", path);
@@ -54,8 +74,8 @@ static wg_status parse_config(const char *path, const char *text, wg_train_confi
       st = wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata has no valid '%s'", path, f->key);
     else if (is_string(f) && wg_field_parse(f, c, v->valuestring) != WG_OK)
       st = wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is bad", path, f->key);
-    else if (!is_string(f))
-      wg_field_set_number(f, c, v->valuedouble);
+    else if (!is_string(f) && number_field(path, f, c, v->valuedouble) != WG_OK)
+      st = wg_last_status();
   }
   cJSON_Delete(j);
   return st;
@@ -111,6 +131,65 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
   return st;
 }
 
+/* The sample shape "C,H,W" (trailing zeros for fewer dimensions) into
+ * dims; its ndim, or 0 when it is not one. */
+static int parse_shape(const char *text, int dims[3]) {
+  int used = -1;
+  if (sscanf(text, "%d,%d,%d%n", &dims[0], &dims[1], &dims[2], &used) != 3 || text[used] != '\0') return 0;
+  int ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
+  double numel = 1;
+  for (int i = 0; i < 3; i++) {
+    if (dims[i] < 0 || (i < ndim && dims[i] == 0)) return 0;
+    if (i < ndim) numel *= dims[i];
+  }
+  return numel <= (1 << 24) ? ndim : 0;
+}
+
+/* The models the configuration builds, against the sizes the file holds,
+ * before any of them is initialised: a configuration that lies about its
+ * width would otherwise have a large network filled with random numbers. */
+static wg_status check_sizes(const char *path, const wg_safetensors *st, const wg_train_config *cfg, int ndim,
+                             const int *dims) {
+  wg_gan_models m;
+  wg_status status = wg_gan_build_models(cfg, ndim, dims, &m);
+  if (status != WG_OK) {
+    char why[512];
+    snprintf(why, sizeof why, "%s", wg_last_error());
+    status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
+  }
+  const struct {
+    const char *name;
+    int64_t n;
+  } want[] = {{"gen.params", m.gen ? m.gen->n_params : 0}, {"gen.state", m.gen ? m.gen->n_state : 0},
+              {"critic.params", m.critic ? m.critic->n_params : 0}, {"critic.state", m.critic ? m.critic->n_state : 0}};
+  for (size_t i = 0; status == WG_OK && i < sizeof want / sizeof want[0]; i++) {
+    const wg_st_tensor *t = wg_safetensors_find(st, want[i].name);
+    if (!t || t->ndim != 1 || t->shape[0] != want[i].n)
+      status = wg_set_error(WG_EFORMAT, "%s: its configuration builds %lld values of '%s', the file holds %lld", path,
+                            (long long)want[i].n, want[i].name, t && t->ndim == 1 ? (long long)t->shape[0] : -1LL);
+  }
+  wg_models_free(&m);
+  return status;
+}
+
+/* What no run writes: a negative count, a zero RNG state (a fixed point of
+ * the generator), a non-finite number. */
+static wg_status check_values(const char *path, const tensor_list *l, const int64_t progress[3], const uint64_t rng[4]) {
+  if (progress[0] < 0 || progress[1] < 0 || progress[2] < 0)
+    return wg_set_error(WG_EFORMAT, "%s: negative progress (iteration %lld, steps %lld, %lld)", path,
+                        (long long)progress[0], (long long)progress[1], (long long)progress[2]);
+  if (!(rng[0] | rng[1] | rng[2] | rng[3])) return wg_set_error(WG_EFORMAT, "%s: the RNG state is all zero", path);
+  for (int i = 0; i < l->n; i++) {
+    if (l->t[i].dtype != WG_DT_F32) continue;
+    const float *x = l->t[i].data;
+    for (int64_t k = 0; k < l->t[i].shape[0]; k++)
+      if (!isfinite(x[k]))
+        return wg_set_error(WG_EFORMAT, "%s: tensor '%s' holds %g at index %lld", path, l->t[i].name, x[k],
+                            (long long)k);
+  }
+  return WG_OK;
+}
+
 wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   memset(s, 0, sizeof *s);
   wg_safetensors *st = wg_safetensors_open(path, 1);
@@ -120,19 +199,22 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
   wg_train_config cfg;
   int dims[3], ndim = 0;
+  char *end = NULL;
+  double secs = seconds ? strtod(seconds, &end) : 0;
   if (!format || strcmp(format, FORMAT) || !config || !seconds || !shape)
     status = wg_set_error(WG_EFORMAT, "%s: not a wgan checkpoint (format '%s')", path, format ? format : "missing");
   else if (parse_config(path, config, &cfg) != WG_OK)
     status = wg_last_status();
-  else if (sscanf(shape, "%d,%d,%d", &dims[0], &dims[1], &dims[2]) != 3 || dims[0] < 1)
+  else if (!(ndim = parse_shape(shape, dims)))
     status = wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
-  if (status == WG_OK) {
-    ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
-    if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
-      char why[512];
-      snprintf(why, sizeof why, "%s", wg_last_error());
-      status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
-    }
+  else if (end == seconds || *end || !(secs >= 0) || !isfinite(secs))
+    status = wg_set_error(WG_EFORMAT, "%s: bad training time '%s'", path, seconds);
+  else if (check_sizes(path, st, &cfg, ndim, dims) != WG_OK)
+    status = wg_last_status();
+  else if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
+    char why[512];
+    snprintf(why, sizeof why, "%s", wg_last_error());
+    status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
   }
   if (status == WG_OK) {
     int64_t progress[3];
@@ -141,12 +223,13 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
     tensors_of(s, &l, progress, rng);
     for (int i = 0; i < l.n && status == WG_OK; i++)
       status = wg_safetensors_copy(st, l.t[i].name, l.t[i].dtype, 1, l.t[i].shape, (void *)l.t[i].data);
+    if (status == WG_OK) status = check_values(path, &l, progress, rng);
     if (status == WG_OK) {
       s->iter = progress[0];
       s->opt_gen.step = progress[1];
       s->opt_critic.step = progress[2];
       memcpy(s->rng.s, rng, sizeof rng);
-      s->seconds = strtod(seconds, NULL);
+      s->seconds = secs;
     }
   }
   wg_safetensors_close(st);

@@ -3,6 +3,7 @@
  * with its logs, checkpoints, samples and evaluations. */
 #include "train/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -78,6 +79,7 @@ static wg_status resume_config(wg_run *r, wg_train_config *cfg, const wg_setting
   }
   r->s.cfg = *cfg;
   r->resumed = 1;
+  r->ckpt_iter = r->s.iter;
   snprintf(r->dir, sizeof r->dir, "%s", r->opts.resume);
   if (r->s.iter >= cfg->iters)
     return wg_set_error(WG_EINVAL, "the run in %s is at iteration %lld already; raise --iters to continue", r->dir,
@@ -103,8 +105,33 @@ static int make_dirs(const char *path) {
   return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-/* The run directory (runs/DATA-LOSS-TIME unless named), made and writable;
- * a new run never goes into another run's directory. */
+/* Whether name is one of the temporary files the run's writers make beside
+ * a target: "T.tmp" (checkpoint, samples), "T.tmpXXXXXX" (gnuplot's
+ * images), ".report.html.XXXXXX" (the report). */
+static int is_temporary(const char *name) {
+  size_t len = strlen(name);
+  const char *tmp = strstr(name, ".tmp");
+  if (tmp && (tmp[4] == '\0' || (strlen(tmp) == 10 && tmp > name))) return 1;
+  return strncmp(name, ".report.html.", 13) == 0 && len == 19;
+}
+
+/* What a killed process left half-written in the run directory: each
+ * write goes through a temporary file, and one killed mid-write would
+ * otherwise stay there for good (gnuplot's and the report's have unique
+ * names, so they would pile up kill after kill). */
+static void remove_temporaries(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  char path[2048];
+  for (struct dirent *e; (e = readdir(d));)
+    if (is_temporary(e->d_name) && snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+      unlink(path);
+  closedir(d);
+}
+
+/* The run directory (runs/DATA-LOSS-TIME unless named), made and writable,
+ * without what a killed run left half-written; a new run never goes into
+ * another run's directory. */
 static wg_status make_run_dir(wg_run *r) {
   const wg_train_config *cfg = &r->s.cfg;
   if (!r->resumed && r->opts.out) {
@@ -124,7 +151,70 @@ static wg_status make_run_dir(wg_run *r) {
                         r->dir);
   if (make_dirs(r->dir) || access(r->dir, W_OK))
     return wg_set_error(WG_EIO, "cannot write the run directory %s: %s", r->dir, strerror(errno));
+  remove_temporaries(r->dir);
   return WG_OK;
+}
+
+/* Floats one sample takes through a network: its input and each layer's output. */
+static double activations(const wg_net *net) {
+  double sum = 1;
+  for (int i = 0; i < net->in_ndim; i++) sum *= net->in_shape[i];
+  for (int l = 0; l < net->n_layers; l++) {
+    double out = 1;
+    for (int i = 0; i < net->layers[l].out_ndim; i++) out *= net->layers[l].out_shape[i];
+    sum += out;
+  }
+  return sum;
+}
+
+/* The memory of a run with models m, planned before the models are
+ * initialised or a step touches its arena: parameters, gradients and
+ * optimizer moments, then one step's arena. The arena's growth per sample,
+ * in copies of both networks' activations, measured with wg_ctx_peak_bytes
+ * between two batch sizes (MLP, dcgan28, dcgan 32 and 64 px): 2.8 to 3.7
+ * for clip and gan, 4.6 to 5.8 for gp (the gradient's own graph and its
+ * backward), 6 with BatchNorm; the plan takes the middle of each. The
+ * --batch it suggests fills 80 % of what is available, for that spread.
+ * held: bytes the process already has of it (a resumed run's loaded state). */
+static wg_status check_memory(const wg_train_config *cfg, const wg_gan_models *m, double held) {
+  const double params = (double)(m->gen->n_params + m->critic->n_params);
+  const double copies = cfg->batchnorm ? 6 : cfg->loss == WG_LOSS_GP ? 5.25 : 3.25;
+  const double per_sample = 4 * copies * (activations(m->gen) + activations(m->critic));
+  /* params, grads and the moments (RMSprop one, Adam two), plus the step's weight gradients */
+  const double fixed = 4 * params * (cfg->loss == WG_LOSS_CLIP ? 4 : 5);
+  const double step = per_sample * cfg->batch, have = wg_memory_available() + held;
+  if (fixed + step <= have) return WG_OK;
+  char advice[96];
+  if (fixed + per_sample < 0.8 * have)
+    snprintf(advice, sizeof advice, "--batch %.0f or less, or a smaller --dim", floor((0.8 * have - fixed) / per_sample));
+  else
+    snprintf(advice, sizeof advice, "a smaller --dim");
+  return wg_set_error(WG_ENOMEM,
+                      "this run needs about %.3g GB: %.3g GB for one step's activations at --batch %d and %.3g GB "
+                      "for the %.0f parameters with their gradients and optimizer state; this machine has %.3g GB "
+                      "available; use %s",
+                      (fixed + step) / 1e9, step / 1e9, cfg->batch, fixed / 1e9, params, have / 1e9, advice);
+}
+
+/* A new run's plan, on models built but not initialised (their buffers
+ * allocated, not yet touched). A configuration that does not build is
+ * left to wg_gan_state_init, which says why. */
+static wg_status check_new_run_memory(const wg_run *r, const wg_train_config *cfg) {
+  wg_gan_models m;
+  wg_status st = wg_gan_build_models(cfg, r->src.ndim, r->src.shape, &m);
+  if (st == WG_OK) st = check_memory(cfg, &m, 0);
+  else wg_clear_error(), st = WG_OK;
+  wg_models_free(&m);
+  return st;
+}
+
+/* Bytes of a loaded state's parameters, statistics and optimizer moments. */
+static double state_bytes(const wg_gan_state *s) {
+  const wg_optim *o[2] = {&s->opt_gen, &s->opt_critic};
+  double floats = (double)(s->models.gen->n_params + s->models.critic->n_params + s->models.gen->n_state +
+                           s->models.critic->n_state);
+  for (int k = 0; k < 2; k++) floats += (double)o[k]->n * (o[k]->m ? 2 : 1);
+  return 4 * floats;
 }
 
 /* What both kinds of run need once the configuration is known. */
@@ -132,6 +222,8 @@ static wg_status prepare(wg_run *r, const wg_train_config *cfg) {
   if (wg_source_size(&r->src) && cfg->batch > wg_source_size(&r->src))
     return wg_set_error(WG_EINVAL, "--batch %d is larger than the data set (%lld samples)", cfg->batch,
                         (long long)wg_source_size(&r->src));
+  wg_status planned = r->resumed ? check_memory(cfg, &r->s.models, state_bytes(&r->s)) : check_new_run_memory(r, cfg);
+  if (planned != WG_OK) return planned;
   if (!r->resumed && wg_gan_state_init(&r->s, cfg, r->src.ndim, r->src.shape) != WG_OK) return wg_last_status();
   if (isfinite(r->s.models.out_lo)) wg_source_set_range(&r->src, r->s.models.out_lo, r->s.models.out_hi);
   if (make_run_dir(r) != WG_OK) return wg_last_status();
@@ -151,6 +243,7 @@ static wg_status open_with(wg_run **out, const wg_run_opts *o, const wg_train_co
   wg_run *r = calloc(1, sizeof *r);
   if (!r) return wg_set_error(WG_ENOMEM, "out of memory");
   r->opts = *o;
+  r->ckpt_iter = -1;
   wg_train_config cfg;
   wg_status st;
   if (given) {
@@ -179,22 +272,65 @@ wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_
   return open_with(run, &fresh, cfg, NULL, 0);
 }
 
-static void save_checkpoint(wg_run *r) {
+/* A checkpoint that cannot be written stops the run: going on would train
+ * past what could be saved. The previous one stays (written beside and
+ * renamed). */
+static wg_status save_checkpoint(wg_run *r) {
   if (wg_source_size(&r->src)) wg_batcher_get_state(&r->src.batcher, r->s.batcher_state);
-  if (wg_checkpoint_save(r->ckpt, &r->s) != WG_OK) wg_run_warn(r, "cannot write the checkpoint: %s", wg_last_error());
+  if (wg_checkpoint_save(r->ckpt, &r->s) != WG_OK) {
+    char why[1024];
+    snprintf(why, sizeof why, "%s", wg_last_error());
+    return wg_set_error(wg_last_status(), "cannot write the checkpoint %s: %s", r->ckpt, why);
+  }
+  r->ckpt_iter = r->s.iter;
+  return WG_OK;
 }
 
 /* After iteration it: the evaluation, samples and checkpoint that are due. */
-static void periodic_outputs(wg_run *r, wg_evals_log *evals) {
+static wg_status periodic_outputs(wg_run *r, wg_evals_log *evals) {
   const wg_run_opts *o = &r->opts;
   int64_t it = r->s.iter;
   if (o->eval_every && it % o->eval_every == 0) {
     wg_eval_row e;
-    if (wg_run_eval_w1(r, &e) == WG_OK) wg_evals_log_append(evals, &e);
-    else wg_run_warn(r, "the evaluation of iteration %lld failed: %s", (long long)it, wg_last_error());
+    if (wg_run_eval_w1(r, &e) != WG_OK)
+      wg_run_warn(r, "the evaluation of iteration %lld failed: %s", (long long)it, wg_last_error());
+    else if (wg_evals_log_append(evals, &e) != WG_OK)
+      return wg_last_status();
   }
-  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters) wg_run_write_outputs(r, "running");
-  if (o->checkpoint_every && it % o->checkpoint_every == 0 && it < r->s.cfg.iters) save_checkpoint(r);
+  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters &&
+      wg_run_write_outputs(r, "running") != WG_OK)
+    return wg_last_status();
+  if (o->checkpoint_every && it % o->checkpoint_every == 0 && it < r->s.cfg.iters) return save_checkpoint(r);
+  return WG_OK;
+}
+
+/* The first non-finite number among what a checkpoint would keep: a loss
+ * can still be finite when its gradient overflowed into the moments. */
+static wg_status check_finite(const wg_gan_state *s) {
+  const struct {
+    const char *what;
+    const float *x;
+    int64_t n;
+  } parts[] = {
+      {"generator's parameters", s->models.gen->params, s->models.gen->n_params},
+      {"critic's parameters", s->models.critic->params, s->models.critic->n_params},
+      {"generator's BatchNorm statistics", s->models.gen->state, s->models.gen->n_state},
+      {"critic's BatchNorm statistics", s->models.critic->state, s->models.critic->n_state},
+      {"generator's optimizer state", s->opt_gen.v, s->opt_gen.n},
+      {"critic's optimizer state", s->opt_critic.v, s->opt_critic.n},
+      {"generator's optimizer state", s->opt_gen.m, s->opt_gen.m ? s->opt_gen.n : 0},
+      {"critic's optimizer state", s->opt_critic.m, s->opt_critic.m ? s->opt_critic.n : 0},
+  };
+  for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+    int64_t bad = 0;
+#pragma omp simd reduction(+ : bad)
+    for (int64_t i = 0; i < parts[k].n; i++) bad += !isfinite(parts[k].x[i]);
+    if (bad)
+      return wg_set_error(WG_ENUMERIC, "iteration %lld: the %s holds %lld non-finite values; stopping (lower the "
+                                       "learning rate?)",
+                          (long long)s->iter, parts[k].what, (long long)bad);
+  }
+  return WG_OK;
 }
 
 /* The loop: one generator iteration, its metrics row, what is due. */
@@ -205,15 +341,16 @@ static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals) {
   const wg_train_config *cfg = &r->s.cfg;
   while (r->s.iter < cfg->iters && !(r->opts.stop && *r->opts.stop)) {
     double t0 = wg_seconds();
-    if ((st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last)) != WG_OK) break;
+    if ((st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last)) != WG_OK || (st = check_finite(&r->s)) != WG_OK)
+      break;
     double dt = wg_seconds() - t0;
     r->has_last = 1;
     r->s.seconds += dt;
     wg_metrics_row row = {(long)r->s.iter, r->last.critic_loss, r->last.w_estimate, r->last.gp, r->last.gen_loss,
                           r->last.critic_iters, r->s.seconds, (double)cfg->batch * r->last.critic_iters / dt};
-    if (wg_metrics_log_append(log, &row) != WG_OK) wg_run_warn(r, "%s", wg_last_error());
+    if ((st = wg_metrics_log_append(log, &row)) != WG_OK) break;
     if (r->opts.on_iteration) r->opts.on_iteration(r->opts.user, &r->s, &r->last);
-    periodic_outputs(r, evals);
+    if ((st = periodic_outputs(r, evals)) != WG_OK) break;
   }
   wg_ctx_free(ctx);
   return st;
@@ -237,14 +374,16 @@ wg_status wg_run_train(wg_run *r) {
   wg_status st = loop(r, log, evals);
   if (st == WG_OK) {
     r->stopped = r->s.iter < r->s.cfg.iters;
-    save_checkpoint(r);
-    wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
-  } else {
+    st = save_checkpoint(r);
+    if (st == WG_OK) st = wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
+  }
+  if (st != WG_OK) {
     char why[1024];
     snprintf(why, sizeof why, "%s", wg_last_error());
-    int had_checkpoint = access(r->ckpt, F_OK) == 0;
-    wg_set_error(st, "%s; %s%s%s", why, had_checkpoint ? "the last checkpoint in " : "no checkpoint was written yet",
-                 had_checkpoint ? r->dir : "", had_checkpoint ? " is kept" : "");
+    if (r->ckpt_iter >= 0)
+      wg_set_error(st, "%s; the checkpoint of iteration %lld in %s is kept", why, (long long)r->ckpt_iter, r->dir);
+    else
+      wg_set_error(st, "%s; no checkpoint was written yet", why);
   }
   wg_metrics_log_close(log);
   if (evals) wg_evals_log_close(evals);

@@ -14,6 +14,7 @@ struct wg_run {
   wg_gan_state s;
   wg_source src;
   int resumed, stopped;
+  int64_t ckpt_iter;    /* the iteration of the checkpoint on disk; -1: none yet */
   char dir[1024], ckpt[1100];
   float *fixed_noise;   /* [WG_RUN_FIXED_NOISE_ROWS, nz] */
   wg_iter_stats last;   /* of the last iteration run by this process */
@@ -28,8 +29,11 @@ void wg_run_warn(const wg_run *r, const char *fmt, ...) __attribute__((format(pr
  * (real and generated points over the critic's value); loss.png from the
  * logs; report.html with status ("running", "finished", "interrupted").
  * None of it draws from the run's RNG, so outputs never change the
- * training; what cannot be written is a warning. */
-void wg_run_write_outputs(wg_run *r, const char *status);
+ * training. Samples that cannot be written are an error (WG_EIO naming the
+ * file: a full disk stops the run); the figures and the report, which
+ * gnuplot may be missing to draw and the next output redraws, are
+ * warnings. */
+wg_status wg_run_write_outputs(wg_run *r, const char *status);
 
 /* The exact W1 between generated and real samples, and between two real
  * samples of the same n (the floor sampling noise sets), at iteration iter.

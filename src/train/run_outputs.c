@@ -2,10 +2,13 @@
  * grids, toy frames, loss.png, report.html. */
 #include "train/run.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/error.h"
 #include "wgan/io.h"
 #include "wgan/metrics.h"
 #include "wgan/plot.h"
@@ -49,16 +52,23 @@ static void warn_plot(const wg_run *r, const char *what) {
   wg_run_warn(r, "%s not drawn: %s (the CSV files are written)", what, wg_last_error());
 }
 
-static int write_points_csv(const char *path, const float *x, int n, int d) {
+/* Points as CSV through path.tmp, renamed into place; nothing is left
+ * behind on failure. */
+static wg_status write_points_csv(const char *path, const float *x, int n, int d) {
   char tmp[1200];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return -1;
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+    return wg_set_error(WG_EINVAL, "%s: the path is too long", path);
   FILE *f = fopen(tmp, "w");
-  if (!f) return -1;
+  if (!f) return wg_set_error(WG_EIO, "%s: cannot create: %s", tmp, strerror(errno));
   for (int i = 0; i < n; i++)
     for (int k = 0; k < d; k++) fprintf(f, "%.9g%c", x[i * d + k], k + 1 < d ? ',' : '\n');
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  return bad ? -1 : rename(tmp, path);
+  int bad = fflush(f) != 0 || ferror(f);
+  int err = errno;
+  if (fclose(f) != 0 && !bad) bad = 1, err = errno;
+  if (!bad && rename(tmp, path) == 0) return WG_OK;
+  if (!bad) err = errno;
+  unlink(tmp);
+  return wg_set_error(WG_EIO, "%s: cannot write: %s", path, strerror(err));
 }
 
 /* Real points and generated points over the critic's value (the reference's toy frames). */
@@ -84,7 +94,7 @@ static void toy_frame(wg_run *r, const char *path, const float *real, const floa
   free(z);
 }
 
-static int write_samples(wg_run *r) {
+static wg_status write_samples(wg_run *r) {
   wg_gan_state *s = &r->s;
   wg_source *src = &r->src;
   const char *dir = r->dir;
@@ -94,15 +104,17 @@ static int write_samples(wg_run *r) {
   for (int i = 0; i < s->sample_ndim; i++) dim *= s->sample_shape[i];
   int n = wg_source_is_image(src) ? GRID : TOY_POINTS;
   float *fake = malloc(sizeof(float) * (size_t)(n * dim)), *real = malloc(sizeof(float) * (size_t)(n * dim));
-  int rc = !fake || !real || generate(s, r->fixed_noise, n, fake);
-  if (!rc && wg_source_is_image(src)) {
+  wg_status st = WG_OK;
+  if (!fake || !real) st = wg_set_error(WG_ENOMEM, "out of memory for the samples");
+  else if (generate(s, r->fixed_noise, n, fake)) st = wg_failed("the samples");
+  if (!st && wg_source_is_image(src)) {
     snprintf(path, sizeof path, "%s/samples_%06lld.png", dir, (long long)iter);
     const int *sh = s->sample_shape;
-    rc = wg_png_write_grid(path, fake, n, sh[0], sh[1], sh[2], 8, src->lo, src->hi) != WG_OK;
-  } else if (!rc) {
+    st = wg_png_write_grid(path, fake, n, sh[0], sh[1], sh[2], 8, src->lo, src->hi);
+  } else if (!st) {
     snprintf(path, sizeof path, "%s/samples_%06lld.csv", dir, (long long)iter);
-    rc = write_points_csv(path, fake, n, (int)dim);
-    if (!rc && dim == 2 && src->kind == WG_SOURCE_TOY) {
+    st = write_points_csv(path, fake, n, (int)dim);
+    if (!st && dim == 2 && src->kind == WG_SOURCE_TOY) {
       /* Real points from their own stream, the same at every frame. */
       wg_rng frame_rng;
       wg_rng_seed(&frame_rng, s->cfg.seed ^ 0x7e41ULL);
@@ -113,7 +125,7 @@ static int write_samples(wg_run *r) {
   }
   free(fake);
   free(real);
-  return rc ? -1 : 0;
+  return st;
 }
 
 static void plot_loss(wg_run *r) {
@@ -177,8 +189,9 @@ static void write_report(wg_run *r, const char *status) {
   if (wg_report_write(r->dir, &report) != WG_OK) wg_run_warn(r, "report.html not written: %s", wg_last_error());
 }
 
-void wg_run_write_outputs(wg_run *r, const char *status) {
-  if (write_samples(r)) wg_run_warn(r, "the samples of iteration %lld were not written", (long long)r->s.iter);
+wg_status wg_run_write_outputs(wg_run *r, const char *status) {
+  if (write_samples(r) != WG_OK) return wg_last_status();
   plot_loss(r);
   write_report(r, status);
+  return WG_OK;
 }
