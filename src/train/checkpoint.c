@@ -3,6 +3,7 @@
  * the configuration (JSON), iteration and sample shape as metadata. Other
  * tools read the weights by name ("gen.params", "critic.params"). */
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,14 @@ static char *config_json(const wg_train_config *c) {
   return text;
 }
 
+/* A number the table lets f take: in range (a float's bounds rounded as the
+ * member is, so that what was saved loads) and whole unless f is real. */
+static int number_fits(const wg_field *f, double v) {
+  int real = f->type == WG_FIELD_FLOAT || f->type == WG_FIELD_DOUBLE;
+  double lo = f->type == WG_FIELD_FLOAT ? (float)f->lo : f->lo, hi = f->type == WG_FIELD_FLOAT ? (float)f->hi : f->hi;
+  return (real || v == floor(v)) && v >= lo && v <= hi;
+}
+
 static wg_status parse_config(const char *path, const char *text, wg_train_config *c) {
   cJSON *j = cJSON_Parse(text);
   if (!j) return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is not valid JSON", path);
@@ -54,6 +63,9 @@ static wg_status parse_config(const char *path, const char *text, wg_train_confi
       st = wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata has no valid '%s'", path, f->key);
     else if (is_string(f) && wg_field_parse(f, c, v->valuestring) != WG_OK)
       st = wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is bad", path, f->key);
+    else if (!is_string(f) && !number_fits(f, v->valuedouble))
+      st = wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is %.17g, out of its range [%g, %g]", path, f->key,
+                        v->valuedouble, f->lo, f->hi);
     else if (!is_string(f))
       wg_field_set_number(f, c, v->valuedouble);
   }
