@@ -3,6 +3,8 @@
  * the configuration (JSON), iteration and sample shape as metadata. Other
  * tools read the weights by name ("gen.params", "critic.params"). */
 #include <cJSON.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +125,32 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
   return st;
 }
 
+/* The sample shape as save writes it, "C,H,W" with 0 for the dimensions a
+ * sample lacks: sizes of at least 1 whose product is an int. */
+static int parse_shape(const char *text, int dims[3], int *ndim) {
+  const char *p = text;
+  for (int i = 0; i < 3; i++, p++) {
+    char *end;
+    errno = 0;
+    long v = strtol(p, &end, 10);
+    if (end == p || errno || v < 0 || v > INT_MAX || *end != (i < 2 ? ',' : '\0')) return 0;
+    dims[i] = (int)v;
+    p = end;
+  }
+  *ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
+  long long numel = 1;
+  for (int i = 0; i < *ndim; i++)
+    if (dims[i] < 1 || (numel *= dims[i]) > INT_MAX) return 0;
+  return 1;
+}
+
+/* A finite, non-negative number of seconds, the whole text. */
+static int parse_seconds(const char *text, double *v) {
+  char *end;
+  *v = strtod(text, &end);
+  return end != text && !*end && isfinite(*v) && *v >= 0;
+}
+
 wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   memset(s, 0, sizeof *s);
   wg_safetensors *st = wg_safetensors_open(path, 1);
@@ -132,14 +160,16 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
   wg_train_config cfg;
   int dims[3], ndim = 0;
+  double secs = 0;
   if (!format || strcmp(format, FORMAT) || !config || !seconds || !shape)
     status = wg_set_error(WG_EFORMAT, "%s: not a wgan checkpoint (format '%s')", path, format ? format : "missing");
   else if (parse_config(path, config, &cfg) != WG_OK)
     status = wg_last_status();
-  else if (sscanf(shape, "%d,%d,%d", &dims[0], &dims[1], &dims[2]) != 3 || dims[0] < 1)
+  else if (!parse_shape(shape, dims, &ndim))
     status = wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
+  else if (!parse_seconds(seconds, &secs))
+    status = wg_set_error(WG_EFORMAT, "%s: bad training time '%s' (seconds)", path, seconds);
   if (status == WG_OK) {
-    ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
     if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
       char why[512];
       snprintf(why, sizeof why, "%s", wg_last_error());
@@ -153,12 +183,14 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
     tensors_of(s, &l, progress, rng);
     for (int i = 0; i < l.n && status == WG_OK; i++)
       status = wg_safetensors_copy(st, l.t[i].name, l.t[i].dtype, 1, l.t[i].shape, (void *)l.t[i].data);
+    if (status == WG_OK && (progress[0] < 0 || progress[1] < 0 || progress[2] < 0))
+      status = wg_set_error(WG_EFORMAT, "%s: tensor 'progress' holds a negative count", path);
     if (status == WG_OK) {
       s->iter = progress[0];
       s->opt_gen.step = progress[1];
       s->opt_critic.step = progress[2];
       memcpy(s->rng.s, rng, sizeof rng);
-      s->seconds = strtod(seconds, NULL);
+      s->seconds = secs;
     }
   }
   wg_safetensors_close(st);
