@@ -1,9 +1,10 @@
 /* Checkpoints: wg_checkpoint_load, behind the CRC that refuses nearly every
  * mutated file. Before loading, the input's stored checksum (the value of
  * "wgan.crc32", where it is written as the writer writes it) is replaced by
- * the checksum of the input's own header and data, computed as io.h's
- * format says, so the loader's own checks (metadata, configuration, sample
- * shape, tensors against the models) see the mutations. */
+ * the checksum of the input's own header and data, computed as the writer
+ * computes it (src/io/safetensors.c), so the loader's own checks (metadata,
+ * configuration, sample shape, tensors against the models) see the
+ * mutations. */
 #include <cJSON.h>
 #include <math.h>
 #include <stdio.h>

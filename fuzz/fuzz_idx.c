@@ -9,7 +9,7 @@
 #include "fuzz.h"
 
 static const char *write_file(const char *name, const uint8_t *data, size_t size, int gzip) {
-  const char *path = fuzz_file(name, data, size);
+  const char *path = fuzz_file(name, data, size); /* the scratch path; gzip rewrites it */
   if (!gzip) return path;
   gzFile f = gzopen(path, "wb");
   FUZZ_ASSERT(f != NULL);
