@@ -22,13 +22,21 @@ LIB_SRC   := $(sort $(wildcard src/*/*.c))
 CLI_SRC   := $(sort $(wildcard cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_NAMES := $(FUZZ_SRC:fuzz/%.c=%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/replay/%)
 
-.PHONY: all deps test demo asan bench install clean help
+# make fuzz: libFuzzer wants clang; its build and scratch corpus stay in here.
+FUZZ_BUILD   := build/libfuzzer
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+
+.PHONY: all deps test tests-build demo asan bench fuzz fuzz-build fuzz-corpus install clean help
 all: $(BUILD)/libwgan.a $(BUILD)/libwgan.so $(BUILD)/wgan $(BUILD)/wgan.pc
 
 help:
@@ -37,6 +45,7 @@ help:
 	@echo "make deps     install the Debian packages the project needs"
 	@echo "make asan     run the tests under AddressSanitizer + UBSan"
 	@echo "make bench    build the benchmarks into $(BUILD)/bench"
+	@echo "make fuzz     FUZZ_SECONDS=N [FUZZ_TARGETS=...]: run each libFuzzer target N seconds"
 	@echo "make install  PREFIX=...: headers, libraries, CLI, wgan.pc"
 
 deps:
@@ -64,6 +73,25 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libwgan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libwgan.a $(LDLIBS_ALL)
 
+# A fuzz target as a plain program: replay.c's main feeds it its corpus and
+# regressions (make test runs it).
+$(BUILD)/replay/%: fuzz/%.c fuzz/replay.c fuzz/common.c fuzz/fuzz.h $(BUILD)/libwgan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Icli -DFUZZ_TARGET='"$*"' -o $@ $(filter %.c %.o,$^) $(BUILD)/libwgan.a $(LDLIBS_ALL)
+
+# The same target linked with libFuzzer (make fuzz builds it with clang).
+$(BUILD)/fuzzer/%: fuzz/%.c fuzz/common.c fuzz/fuzz.h $(BUILD)/libwgan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Icli -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(BUILD)/libwgan.a $(LDLIBS_ALL)
+
+# conv_kernels.c is written with GCC's vector builtins: the clang build takes
+# it from gcc, sanitized but without coverage (no parser runs it).
+$(FUZZ_BUILD)/obj/src/core/conv_kernels.o: override CC = gcc
+$(FUZZ_BUILD)/obj/src/core/conv_kernels.o: override SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+# The option parser lives in the CLI.
+$(BUILD)/replay/fuzz_cli $(BUILD)/fuzzer/fuzz_cli: $(BUILD)/obj/cli/options.o
+
 # pkg-config file for a given prefix (OpenBLAS named by path: the OpenMP build).
 pc_text = printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: wgan\nDescription: Wasserstein distances and Wasserstein GANs in C\nVersion: %s\nRequires.private: libpng zlib libcjson\nLibs: -L$${libdir} -lwgan\nLibs.private: -L%s -lopenblas -Wl,-rpath,%s -fopenmp -lm\nCflags: -I$${includedir}\n' \
 	  '$(1)' '$(VERSION)' '$(BLAS_DIR)' '$(BLAS_DIR)'
@@ -72,7 +100,7 @@ $(BUILD)/wgan.pc: Makefile
 	@mkdir -p $(BUILD)
 	@$(call pc_text,$(PREFIX)) > $@
 
-tests-build: all $(TEST_BIN)
+tests-build: all $(TEST_BIN) $(REPLAY_BIN)
 
 ASAN_BUILD = BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
              SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
@@ -90,6 +118,19 @@ asan:
 	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
 
 bench: all $(BENCH_BIN)
+
+# The seed corpus, written again by fuzz/make_corpus.c.
+fuzz-corpus: all
+	$(CC) $(CFLAGS_ALL) -o $(BUILD)/make_corpus fuzz/make_corpus.c $(BUILD)/libwgan.a $(LDLIBS_ALL)
+	$(BUILD)/make_corpus
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzzer/%)
+
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-build BUILD=$(FUZZ_BUILD) CC=clang-14 OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link"
+	@BUILD=$(FUZZ_BUILD) fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 demo:
 	@scripts/deps.sh

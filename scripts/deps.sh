@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wgan needs, when missing. Nothing else is downloaded.
+# `deps.sh fuzz` adds what `make fuzz` needs: clang with libFuzzer and OpenMP.
 set -eu
 packages=(gcc make pkg-config libopenblas-openmp-dev zlib1g-dev libpng-dev libcjson-dev
           gnuplot-nox dataset-fashion-mnist)
+[ "${1:-}" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test binary (build/tests/test_*) and every CLI script (tests/cli_*.sh).
+# Runs every test binary (build/tests/test_*), every CLI script (tests/cli_*.sh)
+# and every fuzz target's replay of its corpus and regressions (build/replay/fuzz_*).
 # Each prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" (it cannot run
 # here) per case; a crash counts as one failure.
 # With SANITIZED_BIN set (make test sets it to an AddressSanitizer + UBSan
@@ -32,6 +33,9 @@ run_one() {
 }
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] && run_one "$(basename "$t")" "$t"
+done
+for r in "$BUILD"/replay/fuzz_*; do
+  [ -x "$r" ] && run_one "$(basename "$r")" "$r"
 done
 for s in tests/cli_*.sh; do
   [ -f "$s" ] && run_one "$(basename "$s")" bash "$s"

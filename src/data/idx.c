@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "core/error.h"
@@ -70,6 +71,15 @@ fail:
   return NULL;
 }
 
+/* The most bytes a read of path can give (f is open on it, its header
+ * read): its size for a plain file; for gzip what deflate can expand that
+ * to, at most 1032 to 1. */
+static int64_t most_bytes(gzFile f, const char *path) {
+  struct stat sb;
+  if (stat(path, &sb) != 0 || sb.st_size > INT64_MAX / 1032) return INT64_MAX;
+  return gzdirect(f) ? (int64_t)sb.st_size : 1032 * (int64_t)sb.st_size;
+}
+
 /* After the last wanted byte of a full load: any byte left is an error,
  * since it means the header's dimensions do not describe the file. */
 static wg_status check_end(gzFile f, const char *path, int64_t offset) {
@@ -106,7 +116,15 @@ wg_dataset *wg_idx_load(const char *images_path, const char *labels_path, int64_
   if (!f) return NULL;
   int64_t n = limit > 0 && limit < dims[0] ? limit : dims[0];
   int shape[3] = {1, (int)dims[1], (int)dims[2]};
-  int64_t dim = (int64_t)dims[1] * dims[2];
+  int64_t dim = (int64_t)dims[1] * dims[2], most = most_bytes(f, images_path);
+  /* Checked before allocating, so a header cannot ask for more memory than the file could fill. */
+  if (16 + n * dim > most) {
+    gzclose(f);
+    wg_set_error(WG_EFORMAT, "%s: offset 4: truncated: %lld images of %ux%u need %lld bytes, more than the file "
+                 "can hold (%lld)", images_path, (long long)n, dims[1], dims[2], (long long)(16 + n * dim),
+                 (long long)most);
+    return NULL;
+  }
   wg_dataset *ds = wg_dataset_new(n, 3, shape, labels_path != NULL);
   unsigned char *px = ds ? malloc((size_t)(n * dim)) : NULL;
   if (ds && !px) wg_set_error(WG_ENOMEM, "%s: out of memory for %lld images", images_path, (long long)n);

@@ -21,7 +21,9 @@ static wg_status parse_integer(const wg_field *f, void *obj, const char *text) {
     if (f->hi >= 1e15) return wg_set_error(WG_EINVAL, "'%s' is not an integer >= %.0f", text, f->lo);
     return wg_set_error(WG_EINVAL, "'%s' is not an integer in [%.0f, %.0f]", text, f->lo, f->hi);
   }
-  wg_field_set_number(f, obj, (double)v);
+  /* Not through a double: that rounds an int64 above 2^53, and INT64_MAX up past the range. */
+  if (f->type == WG_FIELD_INT64) *(int64_t *)member(f, obj) = v;
+  else *(int *)member(f, obj) = (int)v;
   return WG_OK;
 }
 

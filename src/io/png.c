@@ -5,6 +5,7 @@
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "io/tmpfile.h"
@@ -71,6 +72,15 @@ static wg_status read_png(const char *path, int channels, int *w, int *h, int *c
   *w = (int)png_get_image_width(png, info);
   *h = (int)png_get_image_height(png, info);
   *c = want;
+  /* Deflate expands at most 1032 to 1: a header promising more pixels than
+   * the file can hold is refused before anything is allocated for them. */
+  struct stat sb;
+  double bytes = (double)*w * *h * png_get_channels(png, info) * png_get_bit_depth(png, info) / 8;
+  if (fstat(fileno(f), &sb) == 0 && bytes > 1032.0 * (double)sb.st_size) {
+    st = wg_set_error(WG_EFORMAT, "%s: bad PNG: a %dx%d image needs %.0f bytes of pixels, more than a %lld-byte file "
+                      "can hold (truncated?)", path, *w, *h, bytes, (long long)sb.st_size);
+    goto done;
+  }
   st = WG_OK;
   if (!px) goto done;
   if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);

@@ -3,6 +3,8 @@
  * the configuration (JSON), iteration and sample shape as metadata. Other
  * tools read the weights by name ("gen.params", "critic.params"). */
 #include <cJSON.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,23 +43,12 @@ static char *config_json(const wg_train_config *c) {
   return text;
 }
 
-/* A number of the saved configuration, held to the range the command line
- * allows (a batch of -3 would reach the trainer otherwise). */
-static wg_status number_field(const char *path, const wg_field *f, wg_train_config *c, double v) {
-  char text[64];
-  snprintf(text, sizeof text, "%.17g", v);
-  if (f->type == WG_FIELD_FLAG || f->type == WG_FIELD_FLAG_OFF) {
-    if (v != 0 && v != 1)
-      return wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is %s, not 0 or 1", path, f->key, text);
-    wg_field_set_number(f, c, v);
-    return WG_OK;
-  }
-  if (wg_field_parse(f, c, text) != WG_OK) {
-    char why[256];
-    snprintf(why, sizeof why, "%s", wg_last_error());
-    return wg_set_error(WG_EFORMAT, "%s: the configuration's '%s': %s", path, f->key, why);
-  }
-  return WG_OK;
+/* A number the table lets f take: in range (a float's bounds rounded as the
+ * member is, so that what was saved loads) and whole unless f is real. */
+static int number_fits(const wg_field *f, double v) {
+  int real = f->type == WG_FIELD_FLOAT || f->type == WG_FIELD_DOUBLE;
+  double lo = f->type == WG_FIELD_FLOAT ? (float)f->lo : f->lo, hi = f->type == WG_FIELD_FLOAT ? (float)f->hi : f->hi;
+  return (real || v == floor(v)) && v >= lo && v <= hi;
 }
 
 static wg_status parse_config(const char *path, const char *text, wg_train_config *c) {
@@ -74,8 +65,11 @@ static wg_status parse_config(const char *path, const char *text, wg_train_confi
       st = wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata has no valid '%s'", path, f->key);
     else if (is_string(f) && wg_field_parse(f, c, v->valuestring) != WG_OK)
       st = wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is bad", path, f->key);
-    else if (!is_string(f) && number_field(path, f, c, v->valuedouble) != WG_OK)
-      st = wg_last_status();
+    else if (!is_string(f) && !number_fits(f, v->valuedouble))
+      st = wg_set_error(WG_EFORMAT, "%s: the configuration's '%s' is %.17g, out of its range [%g, %g]", path, f->key,
+                        v->valuedouble, f->lo, f->hi);
+    else if (!is_string(f))
+      wg_field_set_number(f, c, v->valuedouble);
   }
   cJSON_Delete(j);
   return st;
@@ -131,18 +125,30 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
   return st;
 }
 
-/* The sample shape "C,H,W" (trailing zeros for fewer dimensions) into
- * dims; its ndim, or 0 when it is not one. */
-static int parse_shape(const char *text, int dims[3]) {
-  int used = -1;
-  if (sscanf(text, "%d,%d,%d%n", &dims[0], &dims[1], &dims[2], &used) != 3 || text[used] != '\0') return 0;
-  int ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
-  double numel = 1;
-  for (int i = 0; i < 3; i++) {
-    if (dims[i] < 0 || (i < ndim && dims[i] == 0)) return 0;
-    if (i < ndim) numel *= dims[i];
+/* The sample shape as save writes it, "C,H,W" with 0 for the dimensions a
+ * sample lacks: sizes of at least 1 whose product is an int. */
+static int parse_shape(const char *text, int dims[3], int *ndim) {
+  const char *p = text;
+  for (int i = 0; i < 3; i++, p++) {
+    char *end;
+    errno = 0;
+    long v = strtol(p, &end, 10);
+    if (end == p || errno || v < 0 || v > INT_MAX || *end != (i < 2 ? ',' : '\0')) return 0;
+    dims[i] = (int)v;
+    p = end;
   }
-  return numel <= (1 << 24) ? ndim : 0;
+  *ndim = dims[2] ? 3 : dims[1] ? 2 : 1;
+  long long numel = 1;
+  for (int i = 0; i < *ndim; i++)
+    if (dims[i] < 1 || (numel *= dims[i]) > INT_MAX) return 0;
+  return 1;
+}
+
+/* A finite, non-negative number of seconds, the whole text. */
+static int parse_seconds(const char *text, double *v) {
+  char *end;
+  *v = strtod(text, &end);
+  return end != text && !*end && isfinite(*v) && *v >= 0;
 }
 
 /* The models the configuration builds, against the sizes the file holds,
@@ -199,16 +205,15 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
   wg_train_config cfg;
   int dims[3], ndim = 0;
-  char *end = NULL;
-  double secs = seconds ? strtod(seconds, &end) : 0;
+  double secs = 0;
   if (!format || strcmp(format, FORMAT) || !config || !seconds || !shape)
     status = wg_set_error(WG_EFORMAT, "%s: not a wgan checkpoint (format '%s')", path, format ? format : "missing");
   else if (parse_config(path, config, &cfg) != WG_OK)
     status = wg_last_status();
-  else if (!(ndim = parse_shape(shape, dims)))
+  else if (!parse_shape(shape, dims, &ndim))
     status = wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
-  else if (end == seconds || *end || !(secs >= 0) || !isfinite(secs))
-    status = wg_set_error(WG_EFORMAT, "%s: bad training time '%s'", path, seconds);
+  else if (!parse_seconds(seconds, &secs))
+    status = wg_set_error(WG_EFORMAT, "%s: bad training time '%s' (seconds)", path, seconds);
   else if (check_sizes(path, st, &cfg, ndim, dims) != WG_OK)
     status = wg_last_status();
   else if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
