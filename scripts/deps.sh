@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wgan needs, when missing. Nothing else is downloaded.
 set -eu
+# python3-numpy, python3-pytest: the Python module and its tests. python3-pot (it brings
+# scipy) is left out: only its comparison tests and bench/emd_python_vs_pot.py use it.
 packages=(gcc make pkg-config libopenblas-openmp-dev zlib1g-dev libpng-dev libcjson-dev
-          gnuplot-nox dataset-fashion-mnist)
+          gnuplot-nox dataset-fashion-mnist python3-numpy python3-pytest)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
