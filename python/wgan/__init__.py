@@ -4,7 +4,7 @@ floor). The API, conventions and how the library is found: python/README.md.
 
     import numpy as np, wgan
     x = np.random.default_rng(0).standard_normal((1000, 2))
-    wgan.emd(x, x + [3, 4])   # 5.0: a translation by t moves every point by |t|
+    wgan.emd(x, x + [3, 4])   # 5 (to rounding): a translation by t costs |t|
 
 Arrays may be float64 or float32, C- or Fortran-ordered: a C-contiguous
 float64 array is passed to the library as it is, anything else is converted
