@@ -137,6 +137,9 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
+# The Python package goes where Debian's python3 looks under PREFIX
+# (lib/python3.X/dist-packages; PYTHONDIR=... overrides), with the path of
+# the library it loads.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/wgan $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/wgan.h $(DESTDIR)$(PREFIX)/include/
@@ -144,6 +147,11 @@ install: all
 	install -m 644 $(BUILD)/libwgan.a $(BUILD)/libwgan.so $(DESTDIR)$(PREFIX)/lib/
 	$(call pc_text,$(PREFIX)) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wgan.pc
 	install -m 755 $(BUILD)/wgan $(DESTDIR)$(PREFIX)/bin/
+	@if [ -x /usr/bin/python3 ]; then \
+	  dir=$(DESTDIR)$${PYTHONDIR:-$(PREFIX)/lib/$$(/usr/bin/python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')/dist-packages}/wgan; \
+	  echo "install python/wgan -> $$dir"; \
+	  install -d $$dir && install -m 644 python/wgan/*.py $$dir/ && echo '$(PREFIX)/lib/libwgan.so' > $$dir/libwgan.path; \
+	else echo "wgan: no /usr/bin/python3, the Python package is not installed"; fi
 
 clean:
 	rm -rf build build-asan
