@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "file_bytes.h"
 #include "wgan.h"
 
 /* In memory where there is a tmpfs: each rewritten case is fsync'ed. */
@@ -20,24 +21,6 @@ static char good[300], bad[300], resaved[300];
 static unsigned char *orig;
 static size_t orig_len;
 static uint64_t orig_hlen;
-
-static unsigned char *slurp(const char *p, size_t *len) {
-  FILE *f = fopen(p, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  *len = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *b = malloc(*len + 1);
-  if (fread(b, 1, *len, f) != *len) *len = 0;
-  fclose(f);
-  return b;
-}
-
-static void spit(const char *p, const void *b, size_t len) {
-  FILE *f = fopen(p, "wb");
-  if (len) fwrite(b, 1, len, f);
-  fclose(f);
-}
 
 /* A small checkpoint written by the library: the toy MLP 4 wide, Adam. */
 static int make_checkpoint(void) {

@@ -4,28 +4,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "file_bytes.h"
 #include "wgan.h"
 
 static char dir[] = "/tmp/wgan_test_st_XXXXXX";
 static char path[256];
-
-static unsigned char *slurp(const char *p, size_t *len) {
-  FILE *f = fopen(p, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  *len = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *b = malloc(*len + 1);
-  if (fread(b, 1, *len, f) != *len) *len = 0;
-  fclose(f);
-  return b;
-}
-
-static void spit(const char *p, const void *b, size_t len) {
-  FILE *f = fopen(p, "wb");
-  fwrite(b, 1, len, f);
-  fclose(f);
-}
 
 /* The sample checkpoint: several dtypes, a scalar and an empty tensor. */
 static float w[3][4];
