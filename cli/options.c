@@ -25,16 +25,18 @@ int cli_fail_lib(void) { return cli_fail(cli_exit_code(wg_last_status()), "%s", 
 
 static int is_flag(const wg_field *f) { return f->type == WG_FIELD_FLAG || f->type == WG_FIELD_FLAG_OFF; }
 
+static const char *by_loss(int k) { return wg_loss_name((wg_loss_kind)k); }
+static const char *by_model(int k) { return wg_model_name((wg_model_kind)k); }
+
 /* The default a trainer field's rule gives, or the member's value before
  * parsing, as "(default ...)". */
 static void default_text(const wg_field *f, const void *obj, char *out, size_t cap) {
-  static const char *const losses[] = {"clip", "gp", "gan"}, *const models[] = {"mlp", "dcgan28", "dcgan"};
   char v[64];
   out[0] = '\0';
   if (is_flag(f)) return;
   if (f->rule == WG_DEFAULT_BY_LOSS || f->rule == WG_DEFAULT_BY_MODEL) {
-    const char *const *by = f->rule == WG_DEFAULT_BY_LOSS ? losses : models;
-    snprintf(out, cap, " (%s %g, %s %g, %s %g)", by[0], f->def[0], by[1], f->def[1], by[2], f->def[2]);
+    const char *(*name)(int) = f->rule == WG_DEFAULT_BY_LOSS ? by_loss : by_model;
+    snprintf(out, cap, " (%s %g, %s %g, %s %g)", name(0), f->def[0], name(1), f->def[1], name(2), f->def[2]);
   } else if (f->rule == WG_DEFAULT_FIXED && f->type == WG_FIELD_CHOICE) {
     snprintf(out, cap, " (default %s)", f->choices[(int)f->def[0]]);
   } else if (f->rule == WG_DEFAULT_FIXED) {
