@@ -65,3 +65,12 @@ void fuzz_broken(const char *cond, const char *file, int line) {
   fprintf(stderr, "fuzz: %s:%d: %s\n", file, line, cond);
   abort();
 }
+
+char *fuzz_text(const uint8_t *data, size_t size) {
+  if (size < 1) return NULL;
+  char *text = malloc(size);
+  FUZZ_ASSERT(text != NULL);
+  memcpy(text, data + 1, size - 1);
+  text[size - 1] = '\0';
+  return text;
+}

@@ -22,6 +22,10 @@ const char *fuzz_dir(void);
  * when there is none to name); aborts with both printed otherwise. */
 void fuzz_refused(wg_status st, const char *names);
 
+/* The input after its first byte (which targets use as a selector), as a
+ * malloc'ed NUL-terminated text; NULL for an empty input. */
+char *fuzz_text(const uint8_t *data, size_t size);
+
 /* Reads every byte of p[n], so that the sanitizers see a result that
  * reaches outside its memory; the bytes' sum. */
 unsigned fuzz_touch(const void *p, size_t n);

@@ -87,11 +87,8 @@ static int parse_other(int argc, char **argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1) return 0;
-  char *text = malloc(size);
-  FUZZ_ASSERT(text != NULL);
-  memcpy(text, data + 1, size - 1);
-  text[size - 1] = '\0';
+  char *text = fuzz_text(data, size);
+  if (!text) return 0;
   char *argv[MAX_ARGS + 1];
   int argc = 0;
   for (char *a = text; a < text + size - 1 && argc < MAX_ARGS; a += strlen(a) + 1) argv[argc++] = a;

@@ -95,11 +95,8 @@ static void parse(const wg_field *f, void *obj, size_t size, const char *text) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1) return 0;
-  char *text = malloc(size);
-  FUZZ_ASSERT(text != NULL);
-  memcpy(text, data + 1, size - 1);
-  text[size - 1] = '\0';
+  char *text = fuzz_text(data, size);
+  if (!text) return 0;
   int n;
   const wg_field *train = wg_train_fields(&n);
   int pick = data[0] % (N_OWN + n);
