@@ -107,6 +107,19 @@ def _cost_problem(a, b, M):
             _arrays.histogram(b, m, "b", "columns of M"))
 
 
+def _matrix_cost(solver, M, wa, wb, o):
+    """The cost sum pi * M that solver (wg_emd or wg_sinkhorn) finds on the
+    cost matrix M with options o."""
+    o.cost = M.ctypes.data
+    res = _lib.Result()
+    try:
+        _lib.check(solver(None, M.shape[0], None, M.shape[1], 1, _arrays.address(wa), _arrays.address(wb),
+                          byref(o), byref(res)))
+        return res.cost
+    finally:
+        _lib.free(res)
+
+
 def emd2(a, b, M, numItermax=None):
     """POT's ot.emd2(a, b, M): the optimal transport cost min sum pi * M
     between histograms a (n) and b (m) (None or []: uniform) for the cost
@@ -116,14 +129,8 @@ def emd2(a, b, M, numItermax=None):
     raise ValueError."""
     M, wa, wb = _cost_problem(a, b, M)
     o = _lib.lib.wg_emd_defaults()
-    o.cost, o.max_iter = M.ctypes.data, _lib.max_iter(numItermax, "numItermax")
-    res = _lib.Result()
-    try:
-        _lib.check(_lib.wg_emd(None, M.shape[0], None, M.shape[1], 1, _arrays.address(wa),
-                               _arrays.address(wb), byref(o), byref(res)))
-        return res.cost
-    finally:
-        _lib.free(res)
+    o.max_iter = _lib.max_iter(numItermax, "numItermax")
+    return _matrix_cost(_lib.wg_emd, M, wa, wb, o)
 
 
 def sinkhorn(a, b, M, reg, numItermax=None, stopThr=1e-9):
@@ -139,15 +146,9 @@ def sinkhorn(a, b, M, reg, numItermax=None, stopThr=1e-9):
     if not stopThr > 0:  # the C side reads 0 as its default
         raise ValueError(f"stopThr must be > 0 (got {stopThr:g})")
     o = _lib.lib.wg_emd_defaults()
-    o.cost, o.reg, o.tol = M.ctypes.data, float(reg), stopThr
+    o.reg, o.tol = float(reg), stopThr
     o.max_iter = _lib.max_iter(numItermax, "numItermax")
-    res = _lib.Result()
-    try:
-        _lib.check(_lib.wg_sinkhorn(None, M.shape[0], None, M.shape[1], 1, _arrays.address(wa),
-                                    _arrays.address(wb), byref(o), byref(res)))
-        return res.cost
-    finally:
-        _lib.free(res)
+    return _matrix_cost(_lib.wg_sinkhorn, M, wa, wb, o)
 
 
 def wasserstein_1d(u, v, u_weights=None, v_weights=None, p=1):
