@@ -33,4 +33,22 @@ double wg_memory_available(void);
 /* Seconds on a monotonic clock, from an arbitrary fixed point. */
 double wg_seconds(void);
 
+/* The vector instruction sets the library's own wide loops are built for.
+ * One binary serves every x86-64: each such loop has a variant per level
+ * and runs the widest the CPU (and its OS) supports. */
+typedef enum {
+  WG_ISA_BASELINE = 0, /* x86-64's SSE2 (or the compiler's target elsewhere) */
+  WG_ISA_AVX2,         /* AVX2 + FMA: 256-bit vectors */
+  WG_ISA_AVX512        /* AVX-512 F, BW, DQ, VL: 512-bit vectors */
+} wg_isa;
+
+/* The level in use: the widest the CPU supports, capped by the environment
+ * variable ONEDNN_MAX_CPU_ISA when set — oneDNN's own switch, so one
+ * setting caps oneDNN and this library alike ("AVX2", "AVX2_VNNI" → AVX2;
+ * "SSE41", "AVX" → baseline; "AVX512_*" → AVX-512; "ALL", "DEFAULT",
+ * anything else → no cap). Read once, at the first call. */
+wg_isa wg_isa_active(void);
+/* "baseline", "avx2", "avx512". */
+const char *wg_isa_name(wg_isa isa);
+
 #endif
