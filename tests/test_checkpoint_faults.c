@@ -125,6 +125,7 @@ static void expect_refused(const char *what) {
 /* Sets entry's member key to the JSON text value and writes the file. */
 static void lie(const char *tensor, const char *key, const char *value, const char *what) {
   cJSON *h = original_header(), *e = cJSON_GetObjectItemCaseSensitive(h, tensor);
+  CHECK(e, "%s: the checkpoint has no tensor '%s'", what, tensor);
   cJSON_ReplaceItemInObjectCaseSensitive(e, key, cJSON_Parse(value));
   char *text = cJSON_PrintUnformatted(h);
   write_with_header(text, 0);
@@ -134,15 +135,15 @@ static void lie(const char *tensor, const char *key, const char *value, const ch
 }
 
 static void lying_headers(void) {
-  lie("gen.params", "dtype", "\"F64\"", "gen.params as F64");
-  lie("gen.params", "dtype", "\"F16\"", "gen.params as F16");
-  lie("gen.params", "dtype", "\"Q8\"", "an unknown dtype");
-  lie("gen.params", "dtype", "7", "a dtype that is a number");
-  lie("critic.params", "shape", "[3, 1000000000000]", "a shape far beyond the file");
-  lie("critic.params", "shape", "[-4]", "a negative size");
-  lie("critic.params", "shape", "[9223372036854775807, 9223372036854775807]", "a shape whose size overflows");
-  lie("critic.params", "shape", "[1,1,1,1,1,1,1,1,1,1]", "ten dimensions");
-  lie("critic.params", "shape", "\"17\"", "a shape that is a string");
+  lie("gen.main.0.weight", "dtype", "\"F64\"", "a weight as F64");
+  lie("gen.main.0.weight", "dtype", "\"F16\"", "a weight as F16");
+  lie("gen.main.0.weight", "dtype", "\"Q8\"", "an unknown dtype");
+  lie("gen.main.0.weight", "dtype", "7", "a dtype that is a number");
+  lie("critic.main.6.weight", "shape", "[3, 1000000000000]", "a shape far beyond the file");
+  lie("critic.main.6.weight", "shape", "[-4]", "a negative size");
+  lie("critic.main.6.weight", "shape", "[9223372036854775807, 9223372036854775807]", "a shape whose size overflows");
+  lie("critic.main.6.weight", "shape", "[1,1,1,1,1,1,1,1,1,1]", "ten dimensions");
+  lie("critic.main.6.weight", "shape", "\"17\"", "a shape that is a string");
   lie("rng", "shape", "[2, 2]", "rng as 2 x 2");
   lie("rng", "data_offsets", "[0, 32]", "rng over another tensor's bytes");
   lie("progress", "data_offsets", "[0, 1e300]", "an offset of 1e300");
@@ -185,16 +186,17 @@ static void rewritten(const rewrite *c, const char *what) {
     CHECK(0, "%s", wg_last_error());
     return;
   }
-  wg_st_tensor t[16];
+  wg_st_tensor t[64];
   int n = 0;
   static unsigned char scratch[1 << 16];
   for (int i = 0; i < wg_safetensors_count(st); i++) {
     wg_st_tensor x = *wg_safetensors_at(st, i);
     if (c->tensor && !strcmp(x.name, c->tensor)) {
       if (c->drop) continue;
-      size_t bytes = (size_t)x.shape[0] * wg_dtype_size(x.dtype);
+      size_t bytes = wg_dtype_size(x.dtype);
+      for (int d = 0; d < x.ndim; d++) bytes *= (size_t)x.shape[d];
       memcpy(scratch, x.data, bytes);
-      if (c->numel) x.shape[0] = c->numel;
+      if (c->numel) x.ndim = 1, x.shape[0] = c->numel;
       if (c->retype) x.dtype = c->dtype;
       if (c->poison && x.dtype == WG_DT_F32) ((float *)scratch)[1] = NAN;
       if (c->poison && x.dtype == WG_DT_I64) ((int64_t *)scratch)[0] = -5;
@@ -239,8 +241,8 @@ static void right_checksum_wrong_content(void) {
       {"n_critic", "0", "n_critic"},     {"iters", "0", "iters"},       {"threads", "5000", "threads"},
       {"lr_gen", "-1", "lr_gen"},        {"beta2", "1", "beta2"},       {"batchnorm", "2", "batchnorm"},
       {"loss", "\"hinge\"", "loss"},     {"model", "\"vgg\"", "model"}, {"dim", "\"4\"", "dim"},
-      {"dim", "512", "gen.params"},      {"nz", "3", "gen.params"},     {"model", "\"dcgan28\"", "build"},
-      {"dim", "5000", "gen.params"},
+      {"dim", "512", "gen.main.0.weight"}, {"nz", "3", "gen.main.0.weight"},     {"model", "\"dcgan28\"", "build"},
+      {"dim", "5000", "gen.main.0.weight"},
   };
   for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
     char *text = config_with(configs[i].key, configs[i].value), what[96];
@@ -263,13 +265,14 @@ static void right_checksum_wrong_content(void) {
   rewritten(&(rewrite){.meta_key = "format", .meta_value = "wgan-checkpoint-9", .word = "not a wgan checkpoint"},
             "another format");
   rewritten(&(rewrite){.meta_key = "config", .meta_value = "{\"batch\":", .word = "JSON"}, "config not JSON");
-  rewritten(&(rewrite){.tensor = "gen.params", .numel = 5, .word = "gen.params"}, "gen.params short");
-  rewritten(&(rewrite){.tensor = "critic.state", .numel = 1, .word = "critic.state"}, "critic.state long");
+  rewritten(&(rewrite){.tensor = "gen.main.2.weight", .numel = 5, .word = "gen.main.2.weight"}, "a weight short");
+  rewritten(&(rewrite){.tensor = "critic.main.0.bias", .numel = 9, .word = "critic.main.0.bias"}, "a bias long");
+  rewritten(&(rewrite){.tensor = "gen.main.6.bias", .drop = 1, .word = "gen.main.6.bias"}, "no last bias");
   rewritten(&(rewrite){.tensor = "opt_gen.m", .numel = 7, .word = "opt_gen.m"}, "opt_gen.m short");
   rewritten(&(rewrite){.tensor = "opt_critic.v", .retype = 1, .dtype = WG_DT_I32, .word = "opt_critic.v"}, "opt_critic.v as I32");
   rewritten(&(rewrite){.tensor = "rng", .drop = 1, .word = "rng"}, "no rng");
   rewritten(&(rewrite){.tensor = "batcher", .drop = 1, .word = "batcher"}, "no batcher");
-  rewritten(&(rewrite){.tensor = "critic.params", .poison = 1, .word = "critic.params"}, "a NaN parameter");
+  rewritten(&(rewrite){.tensor = "critic.main.4.weight", .poison = 1, .word = "critic.main.4.weight"}, "a NaN parameter");
   rewritten(&(rewrite){.tensor = "opt_gen.v", .poison = 1, .word = "opt_gen.v"}, "a NaN moment");
   rewritten(&(rewrite){.tensor = "progress", .poison = 1, .word = "negative progress"}, "iteration -5");
   rewritten(&(rewrite){.tensor = "rng", .poison = 1, .word = "RNG state"}, "an all-zero RNG state");

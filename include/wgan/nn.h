@@ -91,6 +91,28 @@ void wg_net_set_requires_grad(wg_net *net, int on);
 /* Per-sample output shape; returns its ndim. */
 int wg_net_out_shape(const wg_net *net, int *shape);
 
+/* ---- named tensors: the layout of a PyTorch state_dict ---- */
+/* One parameter or statistics tensor of a network, named as the state_dict
+ * of a PyTorch nn.Sequential called "main" holding the same layers in the
+ * same order (every layer counted, activations, reshapes and crops too):
+ * "main.{i}.weight", "main.{i}.bias", "main.{i}.running_mean",
+ * "main.{i}.running_var", with PyTorch's shapes: Linear [out, in] and
+ * [out]; Conv2d [OC, C, k, k]; ConvTranspose2d [C, OC, k, k]; BatchNorm
+ * [C]; this library's LayerNorm (over C, H, W with an affine per channel:
+ * PyTorch's GroupNorm(1, C)) [C]. Each is a view of one of the network's
+ * buffers, so the views in order tile params and state without a gap. */
+typedef struct {
+  char name[48];
+  int in_state;           /* 0: a view of net->params, 1: of net->state */
+  int64_t offset, numel;  /* into that buffer */
+  int ndim;
+  int64_t shape[4];
+} wg_net_tensor;
+
+/* Writes the network's named tensors, in buffer order, to out (at most cap
+ * of them) and returns how many it has; valid before wg_net_finish. */
+int wg_net_tensors(const wg_net *net, wg_net_tensor *out, int cap);
+
 /* ---- initialisation ---- */
 /* Normalisation layers start at scale 1, shift 0 under every scheme. */
 typedef enum {
@@ -130,5 +152,8 @@ void wg_models_free(wg_gan_models *m);
 /* n samples from the generator: out[n, sample...]. Uses noise from rng;
  * BatchNorm in eval mode. */
 wg_status wg_gan_sample(wg_gan_models *m, wg_rng *rng, int n, float *out);
+/* The generator's samples for given noise: out[n, sample...] = G(z[n, nz]),
+ * BatchNorm in eval mode. */
+wg_status wg_gan_generate(wg_gan_models *m, const float *z, int n, float *out);
 
 #endif

@@ -1,7 +1,7 @@
-/* Checkpoints of a run as safetensors: both networks, their BatchNorm
- * statistics, both optimizers' state, the RNG and batcher state as tensors;
- * the configuration (JSON), iteration and sample shape as metadata. Other
- * tools read the weights by name ("gen.params", "critic.params"). */
+/* Checkpoints of a run as safetensors: both networks' parameters and
+ * BatchNorm statistics as named tensors in the layout of a PyTorch
+ * state_dict, both optimizers' state, the RNG and batcher state as tensors;
+ * the configuration (JSON), iteration and sample shape as metadata. */
 #include <cJSON.h>
 #include <errno.h>
 #include <limits.h>
@@ -15,7 +15,7 @@
 #include "wgan/train.h"
 #include "wgan/io.h"
 
-#define FORMAT "wgan-checkpoint-1"
+#define FORMAT_PREFIX "wgan-checkpoint-"
 
 /* ---- the configuration as JSON, one key per field of the table ---- */
 
@@ -77,34 +77,85 @@ static wg_status parse_config(const char *path, const char *text, wg_train_confi
 
 /* ---- the tensors ---- */
 
-enum { MAX_TENSORS = 11 };
+/* Each network's parameters and BatchNorm statistics as the named tensors
+ * of wg_net_tensors ("gen.main.0.weight" [512, 2], ...: strip "gen." and a
+ * PyTorch nn.Sequential of the same layers loads them); the first format
+ * held each buffer as one flat tensor ("gen.params", "gen.state"). */
+enum { FLAT_FORMAT = 1, NAMED_FORMAT = 2 };
+
+/* The optimizers' moments, the RNG, the batcher and the progress. */
+enum { MAX_OTHER = 7 };
 
 typedef struct {
-  wg_st_tensor t[MAX_TENSORS];
-  int n;
+  wg_st_tensor *t;
+  char (*names)[64];
+  int n, cap;
+  wg_net_tensor *views; /* [cap] room for one network's named views */
 } tensor_list;
 
-static void add(tensor_list *l, const char *name, wg_dtype dtype, int64_t numel, const void *data) {
-  l->t[l->n++] = (wg_st_tensor){.name = name, .dtype = dtype, .ndim = 1, .shape = {numel}, .data = data};
+static void list_free(tensor_list *l) {
+  free(l->t);
+  free(l->names);
+  free(l->views);
+}
+
+static wg_status list_init(tensor_list *l, const wg_gan_models *m) {
+  l->n = 0;
+  l->cap = wg_net_tensors(m->gen, NULL, 0) + wg_net_tensors(m->critic, NULL, 0) + 4 + MAX_OTHER;
+  l->t = calloc((size_t)l->cap, sizeof *l->t);
+  l->names = calloc((size_t)l->cap, sizeof *l->names);
+  l->views = calloc((size_t)l->cap, sizeof *l->views);
+  if (l->t && l->names && l->views) return WG_OK;
+  list_free(l);
+  return wg_set_error(WG_ENOMEM, "out of memory for a checkpoint's tensor list");
+}
+
+static void add(tensor_list *l, const char *name, wg_dtype dtype, int ndim, const int64_t *shape, const void *data) {
+  WG_ASSERT(l->n < l->cap && ndim <= 4);
+  wg_st_tensor *t = &l->t[l->n];
+  snprintf(l->names[l->n], sizeof l->names[l->n], "%s", name);
+  *t = (wg_st_tensor){.name = l->names[l->n], .dtype = dtype, .ndim = ndim, .data = data};
+  memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
+  l->n++;
+}
+
+static void add_flat(tensor_list *l, const char *name, wg_dtype dtype, int64_t numel, const void *data) {
+  add(l, name, dtype, 1, &numel, data);
+}
+
+/* A network's tensors (data NULL while it has no buffers). */
+static void add_net(tensor_list *l, const char *prefix, const wg_net *net, int format) {
+  char name[64];
+  if (format == FLAT_FORMAT) {
+    snprintf(name, sizeof name, "%s.params", prefix);
+    add_flat(l, name, WG_DT_F32, net->n_params, net->params);
+    snprintf(name, sizeof name, "%s.state", prefix);
+    add_flat(l, name, WG_DT_F32, net->n_state, net->state);
+    return;
+  }
+  int n = wg_net_tensors(net, l->views, l->cap);
+  WG_ASSERT(n <= l->cap);
+  for (int i = 0; i < n; i++) {
+    const wg_net_tensor *v = &l->views[i];
+    const float *buffer = v->in_state ? net->state : net->params;
+    snprintf(name, sizeof name, "%s.%s", prefix, v->name);
+    add(l, name, WG_DT_F32, v->ndim, v->shape, buffer ? buffer + v->offset : NULL);
+  }
 }
 
 /* The tensors of s, the same list for saving and loading (data pointers
  * into s, so loading copies straight into place). progress is {iter, gen
  * steps, critic steps}. */
-static void tensors_of(const wg_gan_state *s, tensor_list *l, int64_t progress[3], uint64_t rng[4]) {
-  const wg_net *g = s->models.gen, *c = s->models.critic;
-  l->n = 0;
-  add(l, "gen.params", WG_DT_F32, g->n_params, g->params);
-  add(l, "gen.state", WG_DT_F32, g->n_state, g->state);
-  add(l, "critic.params", WG_DT_F32, c->n_params, c->params);
-  add(l, "critic.state", WG_DT_F32, c->n_state, c->state);
-  add(l, "opt_gen.v", WG_DT_F32, s->opt_gen.n, s->opt_gen.v);
-  add(l, "opt_critic.v", WG_DT_F32, s->opt_critic.n, s->opt_critic.v);
-  if (s->opt_gen.m) add(l, "opt_gen.m", WG_DT_F32, s->opt_gen.n, s->opt_gen.m);
-  if (s->opt_critic.m) add(l, "opt_critic.m", WG_DT_F32, s->opt_critic.n, s->opt_critic.m);
-  add(l, "rng", WG_DT_U64, 4, rng);
-  add(l, "batcher", WG_DT_I64, WG_BATCHER_STATE_LEN, s->batcher_state);
-  add(l, "progress", WG_DT_I64, 3, progress);
+static void tensors_of(const wg_gan_state *s, int format, tensor_list *l, int64_t progress[3], uint64_t rng[4]) {
+  add_net(l, "gen", s->models.gen, format);
+  add_net(l, "critic", s->models.critic, format);
+  add_flat(l, "opt_gen.v", WG_DT_F32, s->opt_gen.n, s->opt_gen.v);
+  add_flat(l, "opt_critic.v", WG_DT_F32, s->opt_critic.n, s->opt_critic.v);
+  if (s->opt_gen.m) add_flat(l, "opt_gen.m", WG_DT_F32, s->opt_gen.n, s->opt_gen.m);
+  if (s->opt_critic.m) add_flat(l, "opt_critic.m", WG_DT_F32, s->opt_critic.n, s->opt_critic.m);
+  add_flat(l, "rng", WG_DT_U64, 4, rng);
+  add_flat(l, "batcher", WG_DT_I64, WG_BATCHER_STATE_LEN, s->batcher_state);
+  add_flat(l, "progress", WG_DT_I64, 3, progress);
 }
 
 wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
@@ -112,16 +163,22 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
   uint64_t rng[4];
   memcpy(rng, s->rng.s, sizeof rng);
   tensor_list l;
-  tensors_of(s, &l, progress, rng);
+  if (list_init(&l, &s->models) != WG_OK) return WG_ENOMEM;
+  tensors_of(s, NAMED_FORMAT, &l, progress, rng);
   char *config = config_json(&s->cfg);
-  if (!config) return wg_set_error(WG_ENOMEM, "out of memory");
-  char seconds[32], shape[64];
+  if (!config) {
+    list_free(&l);
+    return wg_set_error(WG_ENOMEM, "out of memory");
+  }
+  char format[32], seconds[32], shape[64];
+  snprintf(format, sizeof format, FORMAT_PREFIX "%d", NAMED_FORMAT);
   snprintf(seconds, sizeof seconds, "%.17g", s->seconds);
   snprintf(shape, sizeof shape, "%d,%d,%d", s->sample_shape[0], s->sample_ndim > 1 ? s->sample_shape[1] : 0,
            s->sample_ndim > 2 ? s->sample_shape[2] : 0);
-  const char *meta[] = {"format", FORMAT, "config", config, "seconds", seconds, "sample_shape", shape};
+  const char *meta[] = {"format", format, "config", config, "seconds", seconds, "sample_shape", shape};
   wg_status st = wg_safetensors_write(path, l.t, l.n, meta, 4);
   free(config);
+  list_free(&l);
   return st;
 }
 
@@ -151,29 +208,49 @@ static int parse_seconds(const char *text, double *v) {
   return end != text && !*end && isfinite(*v) && *v >= 0;
 }
 
-/* The models the configuration builds, against the sizes the file holds,
- * before any of them is initialised: a configuration that lies about its
- * width would otherwise have a large network filled with random numbers. */
+static int64_t numel_of(const wg_st_tensor *t) {
+  int64_t n = 1;
+  for (int i = 0; i < t->ndim; i++) n *= t->shape[i];
+  return n;
+}
+
+static void shape_text(const wg_st_tensor *t, char *out, size_t cap) {
+  size_t used = (size_t)snprintf(out, cap, "[");
+  for (int i = 0; i < t->ndim && used < cap; i++)
+    used += (size_t)snprintf(out + used, cap - used, i ? ", %lld" : "%lld", (long long)t->shape[i]);
+  if (used < cap) snprintf(out + used, cap - used, "]");
+}
+
+/* The networks' tensors of the models the configuration builds, against
+ * what the file holds, before any of them is initialised: a configuration
+ * that lies about its width would otherwise have a large network filled
+ * with random numbers. */
 static wg_status check_sizes(const char *path, const wg_safetensors *st, const wg_train_config *cfg, int ndim,
-                             const int *dims) {
+                             const int *dims, int format) {
   wg_gan_models m;
+  tensor_list l = {0};
   wg_status status = wg_gan_build_models(cfg, ndim, dims, &m);
   if (status != WG_OK) {
     char why[512];
     snprintf(why, sizeof why, "%s", wg_last_error());
-    status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
+    wg_models_free(&m);
+    return wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
   }
-  const struct {
-    const char *name;
-    int64_t n;
-  } want[] = {{"gen.params", m.gen ? m.gen->n_params : 0}, {"gen.state", m.gen ? m.gen->n_state : 0},
-              {"critic.params", m.critic ? m.critic->n_params : 0}, {"critic.state", m.critic ? m.critic->n_state : 0}};
-  for (size_t i = 0; status == WG_OK && i < sizeof want / sizeof want[0]; i++) {
-    const wg_st_tensor *t = wg_safetensors_find(st, want[i].name);
-    if (!t || t->ndim != 1 || t->shape[0] != want[i].n)
-      status = wg_set_error(WG_EFORMAT, "%s: its configuration builds %lld values of '%s', the file holds %lld", path,
-                            (long long)want[i].n, want[i].name, t && t->ndim == 1 ? (long long)t->shape[0] : -1LL);
+  if (list_init(&l, &m) != WG_OK) status = WG_ENOMEM;
+  else {
+    add_net(&l, "gen", m.gen, format);
+    add_net(&l, "critic", m.critic, format);
   }
+  for (int i = 0; status == WG_OK && i < l.n; i++) {
+    const wg_st_tensor *t = wg_safetensors_find(st, l.t[i].name);
+    char want[128], has[128] = "nothing";
+    shape_text(&l.t[i], want, sizeof want);
+    if (t) shape_text(t, has, sizeof has);
+    if (!t || t->ndim != l.t[i].ndim || memcmp(t->shape, l.t[i].shape, sizeof(int64_t) * (size_t)t->ndim))
+      status = wg_set_error(WG_EFORMAT, "%s: its configuration builds '%s' of shape %s, the file holds %s", path,
+                            l.t[i].name, want, has);
+  }
+  list_free(&l);
   wg_models_free(&m);
   return status;
 }
@@ -188,7 +265,7 @@ static wg_status check_values(const char *path, const tensor_list *l, const int6
   for (int i = 0; i < l->n; i++) {
     if (l->t[i].dtype != WG_DT_F32) continue;
     const float *x = l->t[i].data;
-    for (int64_t k = 0; k < l->t[i].shape[0]; k++)
+    for (int64_t k = 0; k < numel_of(&l->t[i]); k++)
       if (!isfinite(x[k]))
         return wg_set_error(WG_EFORMAT, "%s: tensor '%s' holds %g at index %lld", path, l->t[i].name, x[k],
                             (long long)k);
@@ -196,47 +273,68 @@ static wg_status check_values(const char *path, const tensor_list *l, const int6
   return WG_OK;
 }
 
+/* The format's number from "wgan-checkpoint-N": one this library reads, else 0. */
+static int format_number(const char *text) {
+  size_t n = strlen(FORMAT_PREFIX);
+  if (!text || strncmp(text, FORMAT_PREFIX, n)) return 0;
+  if (!strcmp(text + n, "1")) return FLAT_FORMAT;
+  if (!strcmp(text + n, "2")) return NAMED_FORMAT;
+  return 0;
+}
+
+/* The metadata: the configuration, the sample shape, the training time. */
+static wg_status read_meta(const char *path, const wg_safetensors *st, int *format, wg_train_config *cfg,
+                           int dims[3], int *ndim, double *secs) {
+  const char *name = wg_safetensors_meta(st, "format"), *config = wg_safetensors_meta(st, "config");
+  const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
+  *format = format_number(name);
+  if (!*format || !config || !seconds || !shape)
+    return wg_set_error(WG_EFORMAT, "%s: not a wgan checkpoint this version reads (format '%s')", path,
+                        name ? name : "missing");
+  if (parse_config(path, config, cfg) != WG_OK) return wg_last_status();
+  if (!parse_shape(shape, dims, ndim)) return wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
+  if (!parse_seconds(seconds, secs))
+    return wg_set_error(WG_EFORMAT, "%s: bad training time '%s' (seconds)", path, seconds);
+  return WG_OK;
+}
+
+/* Copies every tensor into the state s built from the metadata. */
+static wg_status read_tensors(const char *path, const wg_safetensors *st, int format, wg_gan_state *s) {
+  int64_t progress[3];
+  uint64_t rng[4];
+  tensor_list l;
+  if (list_init(&l, &s->models) != WG_OK) return WG_ENOMEM;
+  tensors_of(s, format, &l, progress, rng);
+  wg_status status = WG_OK;
+  for (int i = 0; i < l.n && status == WG_OK; i++)
+    status = wg_safetensors_copy(st, l.t[i].name, l.t[i].dtype, l.t[i].ndim, l.t[i].shape, (void *)l.t[i].data);
+  if (status == WG_OK) status = check_values(path, &l, progress, rng);
+  if (status == WG_OK) {
+    s->iter = progress[0];
+    s->opt_gen.step = progress[1];
+    s->opt_critic.step = progress[2];
+    memcpy(s->rng.s, rng, sizeof rng);
+  }
+  list_free(&l);
+  return status;
+}
+
 wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   memset(s, 0, sizeof *s);
   wg_safetensors *st = wg_safetensors_open(path, 1);
   if (!st) return wg_failed(path);
-  wg_status status = WG_OK;
-  const char *format = wg_safetensors_meta(st, "format"), *config = wg_safetensors_meta(st, "config");
-  const char *seconds = wg_safetensors_meta(st, "seconds"), *shape = wg_safetensors_meta(st, "sample_shape");
   wg_train_config cfg;
-  int dims[3], ndim = 0;
+  int format, dims[3], ndim = 0;
   double secs = 0;
-  if (!format || strcmp(format, FORMAT) || !config || !seconds || !shape)
-    status = wg_set_error(WG_EFORMAT, "%s: not a wgan checkpoint (format '%s')", path, format ? format : "missing");
-  else if (parse_config(path, config, &cfg) != WG_OK)
-    status = wg_last_status();
-  else if (!parse_shape(shape, dims, &ndim))
-    status = wg_set_error(WG_EFORMAT, "%s: bad sample shape '%s'", path, shape);
-  else if (!parse_seconds(seconds, &secs))
-    status = wg_set_error(WG_EFORMAT, "%s: bad training time '%s' (seconds)", path, seconds);
-  else if (check_sizes(path, st, &cfg, ndim, dims) != WG_OK)
-    status = wg_last_status();
-  else if (wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
+  wg_status status = read_meta(path, st, &format, &cfg, dims, &ndim, &secs);
+  if (status == WG_OK) status = check_sizes(path, st, &cfg, ndim, dims, format);
+  if (status == WG_OK && wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
     char why[512];
     snprintf(why, sizeof why, "%s", wg_last_error());
     status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
   }
-  if (status == WG_OK) {
-    int64_t progress[3];
-    uint64_t rng[4];
-    tensor_list l;
-    tensors_of(s, &l, progress, rng);
-    for (int i = 0; i < l.n && status == WG_OK; i++)
-      status = wg_safetensors_copy(st, l.t[i].name, l.t[i].dtype, 1, l.t[i].shape, (void *)l.t[i].data);
-    if (status == WG_OK) status = check_values(path, &l, progress, rng);
-    if (status == WG_OK) {
-      s->iter = progress[0];
-      s->opt_gen.step = progress[1];
-      s->opt_critic.step = progress[2];
-      memcpy(s->rng.s, rng, sizeof rng);
-      s->seconds = secs;
-    }
-  }
+  if (status == WG_OK) status = read_tensors(path, st, format, s);
+  if (status == WG_OK) s->seconds = secs;
   wg_safetensors_close(st);
   if (status != WG_OK) wg_gan_state_free(s);
   return status;
