@@ -66,6 +66,13 @@ if $W sample "$T/idx-gp" -n 16 --out "$T/grid.png" && [ "$(head -c 4 "$T/grid.pn
    [ "$(wc -l < "$T/sa")" -eq 50 ] && [ "$(head -n 1 "$T/sa" | tr ',' '\n' | wc -l)" -eq 2 ]; then ok sample_outputs
 else fail sample_outputs "no grid or wrong points"; fi
 
+# sample --noise: one sample per noise row; equal rows, equal samples (the toy generator's nz is 2)
+printf '0.5,-1\n2,0.25\n0.5,-1\n' > "$T/z.csv"
+if $W sample "$T/whole" --noise "$T/z.csv" --csv "$T/zs" && [ "$(wc -l < "$T/zs")" -eq 3 ] &&
+   [ "$(sed -n 1p "$T/zs")" = "$(sed -n 3p "$T/zs")" ] && [ "$(sed -n 1p "$T/zs")" != "$(sed -n 2p "$T/zs")" ]; then
+  ok sample_from_noise
+else fail sample_from_noise "$(cat "$T/zs" 2>/dev/null | tr '\n' ' ')"; fi
+
 # expect_bad NAME ARGS...: exit 2, one line on stderr, nothing on stdout, no run directory created
 expect_bad() {
   local name=$1; shift
@@ -98,6 +105,10 @@ expect_bad bad_batch_larger_than_data train --data "$T/small.csv" --batch 8 --ou
 expect_bad bad_option_text train --data 8gaussians --lr abc --out "$T/bad"
 expect_bad bad_negative_lr train --data 8gaussians --lr -0.1 --out "$T/bad"
 expect_bad bad_n_critic_zero train --data 8gaussians --n-critic 0 --out "$T/bad"
+printf '1,2,3\n' > "$T/z3.csv"
+expect_bad bad_noise_columns sample "$T/whole" --noise "$T/z3.csv"
+expect_bad bad_noise_with_n sample "$T/whole" --noise "$T/z.csv" -n 3
+expect_bad bad_noise_ragged sample "$T/whole" --noise "$T/ragged.csv"
 expect_bad bad_negative_lambda train --data 8gaussians --lambda -1 --out "$T/bad"
 expect_bad bad_unknown_option train --data 8gaussians --frobnicate --out "$T/bad"
 expect_bad bad_gp_with_batchnorm train --data 8gaussians --loss gp --batchnorm --out "$T/bad"

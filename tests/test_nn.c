@@ -306,6 +306,46 @@ static void init_schemes_follow_their_rules(void) {
   wg_models_free(&m);
 }
 
+/* The WGAN paper's DCGAN 32 with BatchNorm: every named tensor as PyTorch's
+ * layers would hold it (written out by hand from the layer sequence), in
+ * buffer order, the views tiling params and state without a gap. */
+static void named_tensors_as_pytorch(void) {
+  wg_gan_models m;
+  if (wg_models_dcgan(&m, 32, 3, 10, 4, 1) != WG_OK) {
+    CHECK(0, "%s", wg_last_error());
+    return;
+  }
+  /* Reshape(10, 1, 1), ConvT(10 -> 16, 4) BN ReLU, ConvT(16 -> 8) BN ReLU, ConvT(8 -> 4) BN ReLU, ConvT(4 -> 3) Tanh */
+  const struct {
+    const char *name;
+    int ndim;
+    int64_t shape[4];
+  } want[] = {{"main.1.weight", 4, {10, 16, 4, 4}}, {"main.2.weight", 1, {16}}, {"main.2.bias", 1, {16}},
+              {"main.4.weight", 4, {16, 8, 4, 4}},  {"main.5.weight", 1, {8}},  {"main.5.bias", 1, {8}},
+              {"main.7.weight", 4, {8, 4, 4, 4}},   {"main.8.weight", 1, {4}},  {"main.8.bias", 1, {4}},
+              {"main.10.weight", 4, {4, 3, 4, 4}},  {"main.2.running_mean", 1, {16}}, {"main.2.running_var", 1, {16}},
+              {"main.5.running_mean", 1, {8}},      {"main.5.running_var", 1, {8}},   {"main.8.running_mean", 1, {4}},
+              {"main.8.running_var", 1, {4}}};
+  const int n_want = (int)(sizeof want / sizeof *want);
+  wg_net_tensor t[32];
+  int n = wg_net_tensors(m.gen, t, 32);
+  CHECK(n == n_want, "%d tensors, expected %d", n, n_want);
+  CHECK(wg_net_tensors(m.gen, NULL, 0) == n, "the count without room differs");
+  int64_t next[2] = {0, 0};
+  for (int i = 0; i < n && i < n_want; i++) {
+    CHECK(!strcmp(t[i].name, want[i].name), "tensor %d is %s, expected %s", i, t[i].name, want[i].name);
+    CHECK(t[i].ndim == want[i].ndim && !memcmp(t[i].shape, want[i].shape, sizeof(int64_t) * (size_t)t[i].ndim),
+          "%s: wrong shape", t[i].name);
+    CHECK(t[i].in_state == (strstr(want[i].name, "running") != NULL), "%s: wrong buffer", t[i].name);
+    CHECK(t[i].offset == next[t[i].in_state], "%s at %lld, expected %lld", t[i].name, (long long)t[i].offset,
+          (long long)next[t[i].in_state]);
+    next[t[i].in_state] += t[i].numel;
+  }
+  CHECK(next[0] == m.gen->n_params && next[1] == m.gen->n_state, "the views cover %lld + %lld of %lld + %lld values",
+        (long long)next[0], (long long)next[1], (long long)m.gen->n_params, (long long)m.gen->n_state);
+  wg_models_free(&m);
+}
+
 static void bad_layers_are_refused(void) {
   wg_net *net = wg_net_new("bad", 1, (int[]){10});
   wg_conv_opts o = wg_conv_opts_sym(1, 0);
@@ -328,6 +368,7 @@ int main(void) {
   RUN(optimizers_first_three_steps);
   RUN(clipping_bounds_every_parameter);
   RUN(init_schemes_follow_their_rules);
+  RUN(named_tensors_as_pytorch);
   RUN(bad_layers_are_refused);
   CHECK_EXIT();
 }

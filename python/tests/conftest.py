@@ -2,6 +2,8 @@
 "FAIL NAME: why" or "skip NAME: why" line per test (or per module skipped
 or broken at collection), the lines tests/run.sh counts."""
 import os
+import struct
+import subprocess
 
 import numpy as np
 import pytest
@@ -73,3 +75,26 @@ def wgan_bin():
     if not os.access(path, os.X_OK):
         pytest.skip(f"no CLI at {path} (make)")
     return path
+
+
+@pytest.fixture
+def train(wgan_bin, tmp_path):
+    """train(name, *args): a `wgan train` run of one thread, no sample
+    grids, into tmp_path/name; its directory."""
+    def run(name, *args):
+        out = tmp_path / name
+        r = subprocess.run([wgan_bin, "train", *map(str, args), "--threads", "1", "--sample-every", "0",
+                            "--out", str(out)], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return str(out)
+    return run
+
+
+@pytest.fixture
+def tiny_idx(tmp_path, rng):
+    """40 random 28 x 28 images in IDX format: the MNIST model's data."""
+    path = tmp_path / "tiny-idx3-ubyte"
+    with open(path, "wb") as f:
+        f.write(struct.pack(">iiii", 0x803, 40, 28, 28))
+        f.write(rng.integers(0, 256, (40, 28, 28), dtype=np.uint8).tobytes())
+    return str(path)

@@ -20,9 +20,10 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from . import _arrays, _lib
+from .checkpoint import Checkpoint, load_checkpoint
 
 __all__ = ["emd", "emd2", "wasserstein_1d", "sinkhorn", "js_divergence", "kl_divergence",
-           "eval_w1", "EMDResult", "Plan", "EvalW1"]
+           "eval_w1", "EMDResult", "Plan", "EvalW1", "Checkpoint", "load_checkpoint"]
 
 _FLOW = np.dtype([("i", np.int64), ("j", np.int64), ("mass", np.float64)])  # wg_ot_flow
 
