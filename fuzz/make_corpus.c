@@ -289,8 +289,9 @@ static void with_meta(const char *from, const char *name, const char *key, const
   snprintf(src, sizeof src, "%s", path_of("fuzz_checkpoint", from));
   wg_safetensors *st = wg_safetensors_open(src, 1);
   if (!st) die(src);
-  wg_st_tensor t[16];
+  wg_st_tensor t[64];
   int n = wg_safetensors_count(st), k = 0;
+  if (n > 64) die(src);
   for (int i = 0; i < n; i++) t[i] = *wg_safetensors_at(st, i);
   const char *meta[16];
   for (int i = 0; i < wg_safetensors_meta_count(st); i++) {
@@ -321,6 +322,10 @@ static void checkpoints(void) {
   unsigned char *b = slurp(path_of("fuzz_checkpoint", "gp_mlp"), &size);
   b[size - 2] ^= 0x40;
   put("fuzz_checkpoint", "bad_checksum", b, size);
+  free(b);
+  /* the first format, one flat tensor per network, as a run of that version wrote it */
+  b = slurp("tests/data/checkpoint-v1-8gaussians-gp.safetensors", &size);
+  put("fuzz_checkpoint", "first_format", b, size);
   free(b);
 }
 
