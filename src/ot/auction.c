@@ -21,10 +21,7 @@ static int64_t scan(const wg_ot_frows *fr, const float *pf, int64_t i, int64_t n
   int64_t j1 = 0;
   for (int64_t s = 0; s < n; s += CHUNK) {
     int64_t len = s + CHUNK < n ? CHUNK : n - s;
-    wg_ot_frow(fr, i, s, len, v);
-#pragma omp simd
-    for (int64_t k = 0; k < len; k++) v[k] += pf[s + k];
-    float mn = wg_ot_min_f32(v, len);
+    float mn = wg_ot_frow_plus(fr, i, s, len, pf + s, v);
     if (!(mn < b1)) {
       b2 = mn < b2 ? mn : b2;
       continue;

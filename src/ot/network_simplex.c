@@ -25,7 +25,6 @@
  * times the total mass. */
 #include "ot/network_simplex.h"
 
-#include <immintrin.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -57,18 +56,6 @@ typedef struct {
   double cost_err; /* bound on |float cost - cost| over all arcs */
 } tree;
 
-/* x[k] = sqrt(x[k]) for x [len]: explicit SIMD, since without
- * -fno-math-errno the compiler will not vectorise sqrt. */
-static void sqrt_f64(double *x, int64_t len) {
-  int64_t k = 0;
-#if defined(__AVX512F__)
-  for (; k + 8 <= len; k += 8) _mm512_storeu_pd(x + k, _mm512_sqrt_pd(_mm512_loadu_pd(x + k)));
-#elif defined(__AVX__)
-  for (; k + 4 <= len; k += 4) _mm256_storeu_pd(x + k, _mm256_sqrt_pd(_mm256_loadu_pd(x + k)));
-#endif
-  for (; k < len; k++) x[k] = sqrt(x[k]);
-}
-
 /* Costs c(i, j) for j in [j0, j1) of source i, into buf [m] (entries j0..j1-1)
  * when computed; returns the row, valid at those j. */
 static const double *row_costs(const wg_ns_problem *pb, int64_t i, int64_t j0, int64_t j1,
@@ -96,7 +83,7 @@ static const double *row_costs(const wg_ns_problem *pb, int64_t i, int64_t j0, i
       buf[j] += t * t;
     }
   }
-  if (pb->metric == WG_METRIC_EUCLIDEAN) sqrt_f64(buf + j0, j1 - j0);
+  if (pb->metric == WG_METRIC_EUCLIDEAN) wg_ot_sqrt_f64(buf + j0, j1 - j0);
   return buf;
 }
 
@@ -143,16 +130,7 @@ static int64_t row_argmin_f32(const tree *t, int64_t i, int64_t j0, int64_t j1, 
   int64_t best_j = j0;
   for (int64_t s = j0; s < j1; s += CHUNK) {
     int64_t len = s + CHUNK < j1 ? CHUNK : j1 - s;
-    if (t->fr.cf) {
-      const float *c = t->fr.cf + i * t->m + s;
-#pragma omp simd
-      for (int64_t k = 0; k < len; k++) v[k] = c[k] + g[s + k];
-    } else {
-      wg_ot_frow(&t->fr, i, s, len, v);
-#pragma omp simd
-      for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
-    }
-    float mn = wg_ot_min_f32(v, len);
+    float mn = wg_ot_frow_plus(&t->fr, i, s, len, g + s, v);
     if (mn < best) {
       int64_t k = 0;
       while (v[k] != mn) k++;
@@ -478,32 +456,17 @@ static void fast_init(tree *t, double cmax) {
 /* Row i's most negative reduced cost over the arcs whose float value
  * c_f(i, j) + pif[n + j] is below th (all others are known to be above
  * -tol, see full_pass), those priced in double; INFINITY if none. */
-static double screen_row(tree *t, int64_t i, float th, float *v, int32_t *jbest) {
+static double screen_row(tree *t, int64_t i, float th, float *v, int32_t *flagged,
+                         int32_t *jbest) {
   double best = INFINITY;
   const float *g = t->pif + t->n;
   for (int64_t s = 0; s < t->m; s += CHUNK) {
     int64_t len = s + CHUNK < t->m ? CHUNK : t->m - s;
-    wg_ot_frow(&t->fr, i, s, len, v);
-#pragma omp simd
-    for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
-    if (!(wg_ot_min_f32(v, len) < th)) continue;
-    int64_t k0 = 0;
-#if defined(__AVX512F__)
-    /* only the flagged lanes, by their mask bits */
-    const __m512 thv = _mm512_set1_ps(th);
-    for (; k0 + 16 <= len; k0 += 16) {
-      for (__mmask16 mk = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + k0), thv, _CMP_LT_OQ); mk;
-           mk &= (__mmask16)(mk - 1)) {
-        int64_t j = s + k0 + __builtin_ctz(mk);
-        double rc = arc_cost(t->pb, i, j) - t->pi[i] + t->pi[t->n + j];
-        if (rc < best) best = rc, *jbest = (int32_t)j;
-      }
-    }
-#endif
-    for (int64_t k = k0; k < len; k++) {
-      if (!(v[k] < th)) continue;
-      double rc = arc_cost(t->pb, i, s + k) - t->pi[i] + t->pi[t->n + s + k];
-      if (rc < best) best = rc, *jbest = (int32_t)(s + k);
+    if (!(wg_ot_frow_plus(&t->fr, i, s, len, g + s, v) < th)) continue;
+    for (int64_t q = 0, nf = wg_ot_below(v, len, th, flagged); q < nf; q++) {
+      int64_t j = s + flagged[q];
+      double rc = arc_cost(t->pb, i, j) - t->pi[i] + t->pi[t->n + j];
+      if (rc < best) best = rc, *jbest = (int32_t)j;
     }
   }
   return best;
@@ -530,12 +493,13 @@ static int64_t full_pass(tree *t, double cmax, double tol, int32_t *rowj, double
   {
     int th = omp_get_thread_num();
     double *buf = t->buf + (int64_t)th * m;
+    int32_t flagged[CHUNK];
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < n; i++) {
       if (t->pif) {
         rowj[i] = 0;
         rowrc[i] = screen_row(t, i, (float)(t->pi[i] - tol + E), t->fbuf + (int64_t)th * CHUNK,
-                              rowj + i);
+                              flagged, rowj + i);
       } else {
         double mn;
         rowj[i] = (int32_t)row_argmin(row_costs(t->pb, i, 0, m, buf), t->pi + n, 0, m, &mn);
