@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "ot/cost_matrix.h"
-#include "ot/network_simplex.h"
+#include "ot/multiscale.h"
 #include "ot/weights.h"
 
 wg_emd_options wg_emd_defaults(void) {
@@ -244,7 +244,7 @@ wg_status wg_emd(const double *xa, int64_t n, const double *xb, int64_t m, int d
   if (!st) st = keep_weighted(&k, &fp, wa, wb, o.normalize);
   wg_ns_problem pb = {.n = k.na, .m = k.nb, .a = k.a2, .b = k.b2, .d = d, .max_iter = o.max_iter};
   if (!st) st = set_costs(&k, &fp, &pb);
-  if (!st) st = wg_ns_solve(&pb, &sol);
+  if (!st) st = wg_ot_solve_multiscale(&pb, &sol);
   if (!st) {
     res->cost = sol.cost * k.mass_scale;
     res->distance = fp.p == 1 ? res->cost : pow(res->cost, 1 / fp.p);
