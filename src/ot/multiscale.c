@@ -220,6 +220,11 @@ wg_status wg_ot_solve_multiscale(const wg_ns_problem *pb, wg_ns_solution *out) {
   int32_t *ci = NULL, *cj = NULL;
   int64_t len = 0;
   wg_status st = coarsen(pb, &c, &cp) < 0 ? wg_set_error(WG_ENOMEM, "emd: out of memory") : WG_OK;
+  /* a grid that barely merges points (tiny or scattered sets) helps nothing */
+  if (!st && 2 * (double)cp.n * (double)cp.m > (double)pb->n * (double)pb->m) {
+    coarse_free(&c);
+    return wg_ns_solve(pb, out);
+  }
   if (!st) st = wg_ot_solve_multiscale(&cp, &cs);
   if (!st) st = candidates_from(&c, &cs, pb->d, &ci, &cj, &len);
   free(cs.plan), free(cs.f), free(cs.g);
