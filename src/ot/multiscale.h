@@ -11,6 +11,11 @@
 #define WG_OT_DENSE_ARCS 16000000.0
 int wg_ot_use_candidates(const wg_ns_problem *pb);
 
+/* The memory planned for the candidate path, per point of the larger set
+ * (the candidates, their costs, a merge's copies; 7.2-7.4 KB measured at
+ * n = m = 16,000 and 32,000, d = 2). */
+#define WG_OT_CANDIDATE_BYTES 8192.0
+
 /* wg_ns_solve(pb) on candidate arcs: the points binned in a grid of about
  * 2 per cell, the problem between the cells' centroids (their masses the
  * sums) solved the same way (recursively, down to WG_OT_DENSE_ARCS), and

@@ -277,7 +277,7 @@ static int64_t auction_start(tree *t, double cmax, int32_t *ai, int32_t *aj, dou
   double *price = malloc((size_t)n * sizeof *price);
   t->art = calloc((size_t)t->N, sizeof *t->art);
   int64_t bids = !sink || !price || !t->art ? -1
-                 : t->arcs.nnz ? wg_ot_auction_arcs(&t->arcs, n, cmax / 16, 1e-6 * cmax, cmax, 100 * n, sink, price)
+                 : t->arcs.nnz ? wg_ot_auction_arcs(&t->arcs, n, cmax / 16, 1e-6 * cmax, cmax, 1000 * n, sink, price)
                                : wg_ot_auction(&t->fr, n, cmax / 16, 1e-4 * cmax, 100 * n, sink, price);
   if (bids >= 0) {
     for (int64_t i = 0; i < n; i++) {
