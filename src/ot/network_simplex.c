@@ -22,7 +22,12 @@
  * negative reduced cost of a block enters. Termination: potentials are
  * recomputed from the tree and a full pass finds no arc below -tol, where
  * tol = 1e-13 * (largest cost): the value is then optimal to that tolerance
- * times the total mass. */
+ * times the total mass.
+ *
+ * Candidate mode (pb->n_cand > 0): block search runs over the candidate
+ * arcs only, started by an auction or a greedy pass over them; each full
+ * pass adds what it finds below -tol, and the same final full pass is the
+ * certificate. */
 #include "ot/network_simplex.h"
 
 #include <math.h>
@@ -269,8 +274,10 @@ static int is_assignment(const wg_ns_problem *pb) {
  * artificial cost that gives sink j the potential price[j]. Every reduced
  * cost is then above about -1e-4 cmax: the simplex starts next to the
  * optimum instead of far from it (d = 784, n = 8000: 7,800 pivots instead
- * of 1,057,000). Used with a cost matrix only: on the fly (d <= 4) the
- * greedy start measured faster overall. -1 when the auction gave up. */
+ * of 1,057,000). Used with a cost matrix, or over the candidate arcs (down
+ * to 1e-6 cmax: each bid reads one candidate row, not m costs); on the fly
+ * over every arc (d <= 4) the greedy start measured faster overall. -1 when
+ * the auction gave up. */
 static int64_t auction_start(tree *t, double cmax, int32_t *ai, int32_t *aj, double *am) {
   int64_t n = t->n;
   int32_t *sink = malloc((size_t)n * sizeof *sink);
