@@ -3,9 +3,10 @@
  * the second best plus epsilon, and takes it from its previous holder, who
  * bids again. Each phase ends when every source holds a sink; epsilon then
  * shrinks and the phase restarts from the current prices. Rows are scanned
- * in float (memory-bound at high d, computed at low d); prices are kept in
- * double so that every bid raises a price by at least epsilon, which
- * bounds the number of bids of a phase. */
+ * in float (memory-bound at high d, computed at low d), or only a source's
+ * candidate arcs, in double; prices are kept in double so that every bid
+ * raises a price by at least epsilon, which bounds the number of bids of a
+ * phase. */
 #include "ot/auction.h"
 
 #include <math.h>
