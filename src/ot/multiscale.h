@@ -19,8 +19,10 @@ int wg_ot_use_candidates(const wg_ns_problem *pb);
 /* wg_ns_solve(pb) on candidate arcs: the points binned in a grid of about
  * 2 per cell, the problem between the cells' centroids (their masses the
  * sums) solved the same way (recursively, down to WG_OT_DENSE_ARCS), and
- * every pair of points whose cells its plan joins becomes a candidate. The
- * result is exact all the same: the full passes add what was missed. */
+ * every pair of points whose cells its plan joins, or whose sink cell
+ * neighbours one it joins, becomes a candidate. The result is exact all the
+ * same: the full passes add what was missed. out->iterations counts the
+ * pivots of the finest level only. */
 wg_status wg_ot_solve_multiscale(const wg_ns_problem *pb, wg_ns_solution *out);
 
 #endif
