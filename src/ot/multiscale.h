@@ -12,9 +12,9 @@
 int wg_ot_use_candidates(const wg_ns_problem *pb);
 
 /* The memory planned for the candidate path, per point of the larger set
- * (the candidates, their costs, a merge's copies; 7.2-7.4 KB measured at
- * n = m = 16,000 and 32,000, d = 2). */
-#define WG_OT_CANDIDATE_BYTES 8192.0
+ * (the candidates, their costs, a merge's copies; 7.2-8.0 KB measured at
+ * n = m = 16,000 to 64,000, d = 2). */
+#define WG_OT_CANDIDATE_BYTES 10240.0
 
 /* wg_ns_solve(pb) on candidate arcs: the points binned in a grid of about
  * 2 per cell, the problem between the cells' centroids (their masses the
