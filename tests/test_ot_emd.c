@@ -1,8 +1,14 @@
 /* The exact solver against brute force, closed forms and the optimality
- * certificate (dual feasibility, complementary slackness, marginals). */
+ * certificate (dual feasibility, complementary slackness, marginals), at
+ * every vector level the CPU has: the binary runs its cases, then runs
+ * itself again under ONEDNN_MAX_CPU_ISA = AVX2 and SSE41 (the level is
+ * chosen once per process), each child also checking that its values of a
+ * few fixed problems equal the parent's. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "wgan.h"
@@ -326,18 +332,93 @@ static void float_entry(void) {
   wg_emd_result_free(&r2);
 }
 
-int main(void) {
+/* The values of fixed problems that take each costly path: costs on the
+ * fly at d = 2 (float screening), the auction over a float matrix (d = 12),
+ * random weights through a matrix (d = 5). */
+#define N_REFERENCE 3
+static void reference_values(double *out) {
+  wg_rng own;
+  wg_rng_seed(&own, 7);
+  static double x[400 * 12], y[400 * 12], wa[400], wb[400];
+  const int n[N_REFERENCE] = {400, 300, 250}, dim[N_REFERENCE] = {2, 12, 5};
+  for (int c = 0; c < N_REFERENCE; c++) {
+    for (int k = 0; k < n[c] * dim[c]; k++) x[k] = wg_rng_normal(&own), y[k] = wg_rng_normal(&own) + 0.5;
+    for (int k = 0; k < n[c]; k++) wa[k] = wg_rng_uniform(&own) + 0.1, wb[k] = wg_rng_uniform(&own) + 0.1;
+    wg_emd_options o = wg_emd_defaults();
+    o.normalize = 1;
+    wg_emd_result r;
+    out[c] = wg_emd(x, n[c], y, n[c], dim[c], c == 2 ? wa : NULL, c == 2 ? wb : NULL, &o, &r)
+                 ? NAN
+                 : r.distance;
+    wg_emd_result_free(&r);
+  }
+}
+
+static const char *at_level(const char *name) {
+  static char buf[96];
+  snprintf(buf, sizeof buf, "%s@%s", name, wg_isa_name(wg_isa_active()));
+  return buf;
+}
+#define RUN_HERE(fn) RUN_AS(at_level(#fn), fn())
+
+static void run_cases(void) {
+  RUN_HERE(permutations_small);
+  RUN_HERE(translated_cloud_d2);
+  RUN_HERE(translated_cloud_d784);
+  RUN_HERE(translated_cloud_far);
+  RUN_HERE(certificate_random);
+  RUN_HERE(certificate_assignment);
+  RUN_HERE(degenerate_inputs);
+  RUN_HERE(small_weighted);
+  RUN_HERE(errors);
+  RUN_HERE(iteration_limit);
+  RUN_HERE(float_entry);
+}
+
+/* In a child: its reference values against the parent's (argv, hex). */
+static const char *const *parent_values;
+static void same_values_as_widest(void) {
+  double v[N_REFERENCE];
+  reference_values(v);
+  for (int c = 0; c < N_REFERENCE; c++) CHECK_CLOSE(v[c], strtod(parent_values[c], NULL), 0, 1e-12);
+}
+
+/* This binary again under the cap, at a level below this process's; the
+ * case passes when every case of the child did (its lines are printed as
+ * they come). */
+static void run_capped(const char *cap) {
+  double v[N_REFERENCE];
+  reference_values(v);
+  char hex[N_REFERENCE][40];
+  for (int c = 0; c < N_REFERENCE; c++) snprintf(hex[c], sizeof hex[c], "%a", v[c]);
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("ONEDNN_MAX_CPU_ISA", cap, 1);
+    execl("/proc/self/exe", "test_ot_emd", "child", hex[0], hex[1], hex[2], (char *)NULL);
+    _exit(3);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ONEDNN_MAX_CPU_ISA=%s: status %d", cap, status);
+}
+static void level_avx2(void) { run_capped("AVX2"); }
+static void level_baseline(void) { run_capped("SSE41"); }
+static void level_avx512(void) { SKIP("the widest level here is %s (CPU or cap)", wg_isa_name(wg_isa_active())); }
+static void level_avx2_absent(void) { SKIP("the widest level here is baseline (CPU or cap)"); }
+
+int main(int argc, char **argv) {
   wg_rng_seed(&rng, check_seed(20240601));
-  RUN(permutations_small);
-  RUN(translated_cloud_d2);
-  RUN(translated_cloud_d784);
-  RUN(translated_cloud_far);
-  RUN(certificate_random);
-  RUN(certificate_assignment);
-  RUN(degenerate_inputs);
-  RUN(small_weighted);
-  RUN(errors);
-  RUN(iteration_limit);
-  RUN(float_entry);
+  run_cases();
+  if (argc == 2 + N_REFERENCE && !strcmp(argv[1], "child")) {
+    parent_values = (const char *const *)argv + 2;
+    RUN_HERE(same_values_as_widest);
+    CHECK_EXIT();
+  }
+  const wg_isa top = wg_isa_active();
+  if (top < WG_ISA_AVX512) RUN_AS("level_avx512", level_avx512());
+  if (top > WG_ISA_AVX2) RUN(level_avx2);
+  if (top < WG_ISA_AVX2) RUN_AS("level_avx2", level_avx2_absent());
+  if (top > WG_ISA_BASELINE) RUN(level_baseline);
   CHECK_EXIT();
 }

@@ -3,6 +3,7 @@
  * the network simplex only: nothing it returns is trusted as optimal. */
 #ifndef WGAN_OT_AUCTION_H
 #define WGAN_OT_AUCTION_H
+#include "ot/candidate_arcs.h"
 #include "ot/float_rows.h"
 
 /* Costs c(i, j) from fr (n x n). Scales epsilon from eps0 down to
@@ -13,5 +14,12 @@
  * otherwise). */
 int64_t wg_ot_auction(const wg_ot_frows *fr, int64_t n, double eps0, double eps_final,
                       int64_t max_bids, int32_t *sink, double *price);
+
+/* The same over the candidate arcs only (their double costs): a source
+ * with a single arc raises its price by eps_gap. -1 also when some source
+ * has no arc, or the arcs hold no perfect assignment (the bids then pass
+ * max_bids). */
+int64_t wg_ot_auction_arcs(const wg_ot_arcs *arcs, int64_t n, double eps0, double eps_final,
+                           double eps_gap, int64_t max_bids, int32_t *sink, double *price);
 
 #endif

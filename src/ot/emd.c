@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "ot/cost_matrix.h"
-#include "ot/network_simplex.h"
+#include "ot/multiscale.h"
 #include "ot/weights.h"
 
 wg_emd_options wg_emd_defaults(void) {
@@ -78,7 +78,8 @@ static wg_status check_values(const wg_ot_problem *fp) {
 }
 
 /* Costs from the points on the fly when a cost is a few flops (small d,
- * no pow()); a matrix otherwise. */
+ * no pow()); a matrix otherwise. On the fly and above WG_OT_DENSE_ARCS
+ * arcs, the solver works on candidate arcs (wg_ot_solve_multiscale). */
 static int costs_on_the_fly(const wg_ot_problem *fp) {
   return !fp->C && fp->d <= 4 && (fp->p == 1 || (fp->p == 2 && fp->metric == WG_METRIC_EUCLIDEAN));
 }
@@ -102,7 +103,10 @@ static wg_status check_memory(const wg_ot_problem *fp, const double *wa, const d
   const int own_matrix = !costs_on_the_fly(fp) && !(fp->C && na == fp->n && nb == fp->m && fp->p == 1);
   const double matrix = own_matrix ? 8.0 * (double)na * (double)nb : 0;
   const double points = fp->C ? 0 : 8.0 * (double)(na + nb) * fp->d;
-  const double need = matrix + points + extra + 256.0 * (double)(na + nb) + 8.0 * (double)nb * omp_get_max_threads();
+  const int candidates = costs_on_the_fly(fp) && (double)na * (double)nb > WG_OT_DENSE_ARCS;
+  const double arcs = candidates ? WG_OT_CANDIDATE_BYTES * (double)(na > nb ? na : nb) : 0;
+  const double need = matrix + points + arcs + extra + 256.0 * (double)(na + nb) +
+                      8.0 * (double)nb * omp_get_max_threads();
   const double have = wg_memory_available();
   if (need <= have) return WG_OK;
   if (own_matrix)
@@ -244,7 +248,7 @@ wg_status wg_emd(const double *xa, int64_t n, const double *xb, int64_t m, int d
   if (!st) st = keep_weighted(&k, &fp, wa, wb, o.normalize);
   wg_ns_problem pb = {.n = k.na, .m = k.nb, .a = k.a2, .b = k.b2, .d = d, .max_iter = o.max_iter};
   if (!st) st = set_costs(&k, &fp, &pb);
-  if (!st) st = wg_ns_solve(&pb, &sol);
+  if (!st) st = wg_ot_solve_multiscale(&pb, &sol);
   if (!st) {
     res->cost = sol.cost * k.mass_scale;
     res->distance = fp.p == 1 ? res->cost : pow(res->cost, 1 / fp.p);

@@ -22,10 +22,14 @@
  * negative reduced cost of a block enters. Termination: potentials are
  * recomputed from the tree and a full pass finds no arc below -tol, where
  * tol = 1e-13 * (largest cost): the value is then optimal to that tolerance
- * times the total mass. */
+ * times the total mass.
+ *
+ * Candidate mode (pb->n_cand > 0): block search runs over the candidate
+ * arcs only, started by an auction or a greedy pass over them; each full
+ * pass adds what it finds below -tol, and the same final full pass is the
+ * certificate. */
 #include "ot/network_simplex.h"
 
-#include <immintrin.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -33,13 +37,17 @@
 
 #include "core/error.h"
 #include "ot/auction.h"
+#include "ot/candidate_arcs.h"
 #include "ot/float_rows.h"
 
 typedef struct {
   const wg_ns_problem *pb;
   int64_t n, m;
   int32_t N, R; /* nodes including the root; the root's index */
-  int32_t *parent, *first_child, *next_sib, *prev_sib, *depth;
+  int32_t *parent, *first_child, *next_sib, *prev_sib;
+  int32_t *size;  /* [N] nodes in the subtree of v, v included */
+  int64_t *mark;  /* [N] the last join search that passed v (stamp) */
+  int64_t stamp;
   double *pi;   /* [N] potentials: reduced cost of arc u->w is c - pi[u] + pi[w] */
   double *flow; /* [N] flow on the arc between v and parent[v] */
   double *buf;  /* [threads*m] rows of costs when computed on the fly */
@@ -55,19 +63,8 @@ typedef struct {
   wg_ot_frows fr;
   float *cf, *xaf, *xbtf, *pif, *fbuf;
   double cost_err; /* bound on |float cost - cost| over all arcs */
+  wg_ot_arcs arcs; /* candidate mode: the arcs priced between full passes */
 } tree;
-
-/* x[k] = sqrt(x[k]) for x [len]: explicit SIMD, since without
- * -fno-math-errno the compiler will not vectorise sqrt. */
-static void sqrt_f64(double *x, int64_t len) {
-  int64_t k = 0;
-#if defined(__AVX512F__)
-  for (; k + 8 <= len; k += 8) _mm512_storeu_pd(x + k, _mm512_sqrt_pd(_mm512_loadu_pd(x + k)));
-#elif defined(__AVX__)
-  for (; k + 4 <= len; k += 4) _mm256_storeu_pd(x + k, _mm256_sqrt_pd(_mm256_loadu_pd(x + k)));
-#endif
-  for (; k < len; k++) x[k] = sqrt(x[k]);
-}
 
 /* Costs c(i, j) for j in [j0, j1) of source i, into buf [m] (entries j0..j1-1)
  * when computed; returns the row, valid at those j. */
@@ -96,7 +93,7 @@ static const double *row_costs(const wg_ns_problem *pb, int64_t i, int64_t j0, i
       buf[j] += t * t;
     }
   }
-  if (pb->metric == WG_METRIC_EUCLIDEAN) sqrt_f64(buf + j0, j1 - j0);
+  if (pb->metric == WG_METRIC_EUCLIDEAN) wg_ot_sqrt_f64(buf + j0, j1 - j0);
   return buf;
 }
 
@@ -143,16 +140,7 @@ static int64_t row_argmin_f32(const tree *t, int64_t i, int64_t j0, int64_t j1, 
   int64_t best_j = j0;
   for (int64_t s = j0; s < j1; s += CHUNK) {
     int64_t len = s + CHUNK < j1 ? CHUNK : j1 - s;
-    if (t->fr.cf) {
-      const float *c = t->fr.cf + i * t->m + s;
-#pragma omp simd
-      for (int64_t k = 0; k < len; k++) v[k] = c[k] + g[s + k];
-    } else {
-      wg_ot_frow(&t->fr, i, s, len, v);
-#pragma omp simd
-      for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
-    }
-    float mn = wg_ot_min_f32(v, len);
+    float mn = wg_ot_frow_plus(&t->fr, i, s, len, g + s, v);
     if (mn < best) {
       int64_t k = 0;
       while (v[k] != mn) k++;
@@ -189,34 +177,49 @@ static void attach(tree *t, int32_t v, int32_t p) {
   t->first_child[p] = v;
 }
 
-/* Preorder walk of the subtree of top: depth from the parent, pi += shift
- * (recompute: pi from the parent and the arc cost). */
-static void walk_subtree(tree *t, int32_t top, double shift, int recompute) {
-  int32_t v = top;
-  for (;;) {
+/* The next node after v in the preorder of the subtree of top (which v is
+ * in), skipping v's own subtree when `skip`; -1 at the end. */
+static inline int32_t next_preorder(const tree *t, int32_t v, int32_t top, int skip) {
+  if (!skip && t->first_child[v] >= 0) return t->first_child[v];
+  while (v != top && t->next_sib[v] < 0) v = t->parent[v];
+  return v == top ? -1 : t->next_sib[v];
+}
+
+static inline void set_pi(tree *t, int32_t v, double pi) {
+  t->pi[v] = pi;
+  if (t->pif) t->pif[v] = (float)pi;
+}
+
+/* pi += shift over the subtree of top. */
+static void shift_subtree(tree *t, int32_t top, double shift) {
+  for (int32_t v = top; v >= 0; v = next_preorder(t, v, top, 0)) set_pi(t, v, t->pi[v] + shift);
+}
+
+/* pi -= shift over every node outside the subtree of top (the same
+ * reduced costs as shift_subtree(top, shift): only differences of
+ * potentials count), for when that subtree is the larger part. */
+static void shift_rest(tree *t, int32_t top, double shift) {
+  for (int32_t v = t->R; v >= 0; v = next_preorder(t, v, t->R, v == top))
+    if (v != top) set_pi(t, v, t->pi[v] - shift);
+}
+
+/* Potentials of every node from the root (potential 0) and the tree's arc
+ * costs, free of the rounding that the shifts of the pivots accumulate. */
+static void recompute_potentials(tree *t) {
+  set_pi(t, t->R, 0);
+  for (int32_t v = t->first_child[t->R]; v >= 0; v = next_preorder(t, v, t->R, 0)) {
     int32_t p = t->parent[v];
-    t->depth[v] = t->depth[p] + 1;
-    if (recompute) {
-      double c = tree_arc_cost(t, v);
-      t->pi[v] = is_up(t, v) ? t->pi[p] + c : t->pi[p] - c;
-    } else {
-      t->pi[v] += shift;
-    }
-    if (t->pif) t->pif[v] = (float)t->pi[v];
-    if (t->first_child[v] >= 0) {
-      v = t->first_child[v];
-      continue;
-    }
-    while (v != top && t->next_sib[v] < 0) v = t->parent[v];
-    if (v == top) break;
-    v = t->next_sib[v];
+    double c = tree_arc_cost(t, v);
+    set_pi(t, v, is_up(t, v) ? t->pi[p] + c : t->pi[p] - c);
   }
 }
 
-/* Depth and potentials of every node from the root and the tree's arc costs,
- * free of the rounding that the shifts of the pivots accumulate. */
-static void recompute_potentials(tree *t) {
-  for (int32_t c = t->first_child[t->R]; c >= 0; c = t->next_sib[c]) walk_subtree(t, c, 0, 1);
+/* Subtree sizes from the tree's structure: preorder into order [N], then
+ * each node's size added to its parent's, last first. */
+static void compute_sizes(tree *t, int32_t *order) {
+  int32_t k = 0;
+  for (int32_t v = t->R; v >= 0; v = next_preorder(t, v, t->R, 0)) order[k++] = v, t->size[v] = 1;
+  while (--k > 0) t->size[t->parent[order[k]]] += t->size[order[k]];
 }
 
 /* Greedy start: the positive arcs (i, j, mass) of a feasible plan where
@@ -271,16 +274,18 @@ static int is_assignment(const wg_ns_problem *pb) {
  * artificial cost that gives sink j the potential price[j]. Every reduced
  * cost is then above about -1e-4 cmax: the simplex starts next to the
  * optimum instead of far from it (d = 784, n = 8000: 7,800 pivots instead
- * of 1,057,000). Used with a cost matrix only: on the fly (d <= 4) the
- * greedy start measured faster overall. -1 when the auction gave up. */
+ * of 1,057,000). Used with a cost matrix, or over the candidate arcs (down
+ * to 1e-6 cmax: each bid reads one candidate row, not m costs); on the fly
+ * over every arc (d <= 4) the greedy start measured faster overall. -1 when
+ * the auction gave up. */
 static int64_t auction_start(tree *t, double cmax, int32_t *ai, int32_t *aj, double *am) {
   int64_t n = t->n;
   int32_t *sink = malloc((size_t)n * sizeof *sink);
   double *price = malloc((size_t)n * sizeof *price);
   t->art = calloc((size_t)t->N, sizeof *t->art);
-  int64_t bids = sink && price && t->art
-                     ? wg_ot_auction(&t->fr, n, cmax / 16, 1e-4 * cmax, 100 * n, sink, price)
-                     : -1;
+  int64_t bids = !sink || !price || !t->art ? -1
+                 : t->arcs.nnz ? wg_ot_auction_arcs(&t->arcs, n, cmax / 16, 1e-6 * cmax, cmax, 1000 * n, sink, price)
+                               : wg_ot_auction(&t->fr, n, cmax / 16, 1e-4 * cmax, 100 * n, sink, price);
   if (bids >= 0) {
     for (int64_t i = 0; i < n; i++) {
       ai[i] = (int32_t)i, aj[i] = sink[i], am[i] = t->pb->a[i];
@@ -306,7 +311,7 @@ static int build_tree(tree *t, const int32_t *ai, const int32_t *aj, const doubl
   }
   for (int64_t e = 0; e < k; e++) start[ai[e] + 1]++, start[t->n + aj[e] + 1]++;
   for (int32_t v = 0; v < N; v++) start[v + 1] += start[v];
-  int32_t *fill = t->depth; /* scratch, reset below */
+  int32_t *fill = t->size; /* scratch, set below */
   for (int32_t v = 0; v < N; v++) fill[v] = start[v];
   /* adjacency stores the arc index; the other end is derived from it */
   for (int64_t e = 0; e < k; e++) {
@@ -317,8 +322,6 @@ static int build_tree(tree *t, const int32_t *ai, const int32_t *aj, const doubl
     t->parent[v] = -1;
     t->first_child[v] = t->next_sib[v] = t->prev_sib[v] = -1;
   }
-  t->depth[R] = 0;
-  t->pi[R] = 0;
   t->flow[R] = 0;
   for (int32_t s = 0; s < R; s++) {
     if (t->parent[s] >= 0) continue;
@@ -338,21 +341,36 @@ static int build_tree(tree *t, const int32_t *ai, const int32_t *aj, const doubl
       }
     }
   }
+  compute_sizes(t, queue);
   free(start), free(adj), free(queue);
   recompute_potentials(t);
   return 0;
 }
 
+/* The nearest common ancestor of u and w: both walk up in turn, marking
+ * what they pass, until one meets the other's mark. */
+static int32_t join_of(tree *t, int32_t u, int32_t w) {
+  const int64_t su = t->stamp += 2, sw = su + 1;
+  int32_t x = u, y = w;
+  t->mark[x] = su, t->mark[y] = sw;
+  for (;;) {
+    if (x != t->R) {
+      x = t->parent[x];
+      if (t->mark[x] == sw) return x;
+      t->mark[x] = su;
+    }
+    if (y != t->R) {
+      y = t->parent[y];
+      if (t->mark[y] == su) return y;
+      t->mark[y] = sw;
+    }
+  }
+}
+
 /* One pivot: arc u -> w (source u, sink w) with reduced cost rc < 0 enters. */
 static void pivot(tree *t, int32_t u, int32_t w, double rc) {
-  int32_t *parent = t->parent, *depth = t->depth;
-  int32_t x = u, y = w;
-  while (x != y) {
-    if (depth[x] > depth[y]) x = parent[x];
-    else if (depth[y] > depth[x]) y = parent[y];
-    else x = parent[x], y = parent[y];
-  }
-  int32_t join = x;
+  int32_t *parent = t->parent;
+  const int32_t join = join_of(t, u, w);
   /* Leaving arc: the last blocking arc met when walking the cycle from the
    * join in the direction of the flow (join -> u, u -> w, w -> join), which
    * keeps the tree strongly feasible. */
@@ -369,24 +387,31 @@ static void pivot(tree *t, int32_t u, int32_t w, double rc) {
     for (int32_t v = u; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? -delta : delta;
     for (int32_t v = w; v != join; v = parent[v]) t->flow[v] += is_up(t, v) ? delta : -delta;
   }
-  /* Re-hang the subtree below the leaving arc from the other end of the
-   * entering arc, reversing the stem from that endpoint up to `out`. */
+  /* Re-hang the subtree below the leaving arc (S nodes) from the other end
+   * of the entering arc, reversing the stem from that endpoint up to `out`;
+   * the stem's i-th node then holds S minus what the (i-1)-th held. */
   int32_t a = out_on_u_side ? u : w, b = out_on_u_side ? w : u;
-  double shift = out_on_u_side ? rc : -rc;
-  int32_t new_parent = b, cur = a;
+  const double shift = out_on_u_side ? rc : -rc;
+  const int32_t S = t->size[out];
+  for (int32_t v = parent[out]; v != join; v = parent[v]) t->size[v] -= S;
+  for (int32_t v = b; v != join; v = parent[v]) t->size[v] += S;
+  int32_t new_parent = b, cur = a, held_before = 0;
   double new_flow = delta;
   for (;;) {
-    int32_t old_parent = parent[cur];
+    int32_t old_parent = parent[cur], held = t->size[cur];
     double old_flow = t->flow[cur];
     detach(t, cur);
     attach(t, cur, new_parent);
     t->flow[cur] = new_flow;
+    t->size[cur] = S - held_before;
     if (cur == out) break;
+    held_before = held;
     new_parent = cur;
     new_flow = old_flow;
     cur = old_parent;
   }
-  walk_subtree(t, a, shift, 0);
+  if (2 * (int64_t)S <= t->N) shift_subtree(t, a, shift);
+  else shift_rest(t, a, shift);
 }
 
 /* Counts one more pivot; WG_ELIMIT when that passes the caller's limit. */
@@ -475,54 +500,47 @@ static void fast_init(tree *t, double cmax) {
   t->pif[t->R] = 0;
 }
 
-/* Row i's most negative reduced cost over the arcs whose float value
- * c_f(i, j) + pif[n + j] is below th (all others are known to be above
- * -tol, see full_pass), those priced in double; INFINITY if none. */
-static double screen_row(tree *t, int64_t i, float th, float *v, int32_t *jbest) {
-  double best = INFINITY;
+/* Keeps the K most negative (rc, j) in rk, jk [K], ascending (rk starts all
+ * at the bound below which an arc counts). */
+static void keep_best(double rc, int32_t j, int K, double *rk, int32_t *jk) {
+  if (!(rc < rk[K - 1])) return;
+  int q = K - 1;
+  for (; q > 0 && rc < rk[q - 1]; q--) rk[q] = rk[q - 1], jk[q] = jk[q - 1];
+  rk[q] = rc, jk[q] = j;
+}
+
+/* Row i's K most negative reduced costs below -tol, into rk, jk, over the
+ * arcs whose float value c_f(i, j) + pif[n + j] is below th (all others are
+ * known to be above -tol, see full_pass), those priced in double. */
+static void screen_row(tree *t, int64_t i, float th, float *v, int32_t *flagged, int K, double *rk,
+                       int32_t *jk) {
   const float *g = t->pif + t->n;
   for (int64_t s = 0; s < t->m; s += CHUNK) {
     int64_t len = s + CHUNK < t->m ? CHUNK : t->m - s;
-    wg_ot_frow(&t->fr, i, s, len, v);
-#pragma omp simd
-    for (int64_t k = 0; k < len; k++) v[k] += g[s + k];
-    if (!(wg_ot_min_f32(v, len) < th)) continue;
-    int64_t k0 = 0;
-#if defined(__AVX512F__)
-    /* only the flagged lanes, by their mask bits */
-    const __m512 thv = _mm512_set1_ps(th);
-    for (; k0 + 16 <= len; k0 += 16) {
-      for (__mmask16 mk = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + k0), thv, _CMP_LT_OQ); mk;
-           mk &= (__mmask16)(mk - 1)) {
-        int64_t j = s + k0 + __builtin_ctz(mk);
-        double rc = arc_cost(t->pb, i, j) - t->pi[i] + t->pi[t->n + j];
-        if (rc < best) best = rc, *jbest = (int32_t)j;
-      }
-    }
-#endif
-    for (int64_t k = k0; k < len; k++) {
-      if (!(v[k] < th)) continue;
-      double rc = arc_cost(t->pb, i, s + k) - t->pi[i] + t->pi[t->n + s + k];
-      if (rc < best) best = rc, *jbest = (int32_t)(s + k);
+    if (!(wg_ot_frow_plus(&t->fr, i, s, len, g + s, v) < th)) continue;
+    for (int64_t q = 0, nf = wg_ot_below(v, len, th, flagged); q < nf; q++) {
+      int64_t j = s + flagged[q];
+      keep_best(arc_cost(t->pb, i, j) - t->pi[i] + t->pi[t->n + j], (int32_t)j, K, rk, jk);
     }
   }
-  return best;
 }
 
-/* Every row's most negative reduced cost, rows split over the threads; the
- * rows whose best arc is below -tol become the candidates (ci, cj [n]), in
- * row order, so the result does not depend on the thread count. Returns
- * their number. rowj [n], rowrc [n] are scratch.
+/* Every row's K most negative reduced costs below -tol, rows split over the
+ * threads; those arcs become the candidates (ci, cj [n*K]), in row order,
+ * so the result does not depend on the thread count. Returns their number.
+ * rowj [n*K], rowrc [n*K] are scratch.
  *
  * With the float copies at hand a row is screened in float first: the
  * float value of c(i, j) - pi[i] + pi[n + j] is within E of the exact one
  * (t->cost_err for the cost, 2^-24 relative for pif and for the float sum,
  * over |pi| <= P; E is twice their sum), so an arc whose float value is not
  * below pi[i] - tol + E has a reduced cost >= -tol for certain, and only the
- * others (the tree arcs and the nearly tight ones) are priced in double. */
-static int64_t full_pass(tree *t, double cmax, double tol, int32_t *rowj, double *rowrc,
+ * others (the tree arcs and the nearly tight ones) are priced in double.
+ * Without them, each row's best arc in double (K = 1). */
+static int64_t full_pass(tree *t, double cmax, double tol, int K, int32_t *rowj, double *rowrc,
                          int32_t *ci, int32_t *cj) {
   int64_t n = t->n, m = t->m, k = 0;
+  if (!t->pif) K = 1;
   double P = 0;
   for (int32_t v = 0; v < t->N; v++) P = fmax(P, fabs(t->pi[v]));
   const double E = 2 * (t->cost_err + 0x1p-22 * (cmax + 3 * P + tol));
@@ -530,12 +548,14 @@ static int64_t full_pass(tree *t, double cmax, double tol, int32_t *rowj, double
   {
     int th = omp_get_thread_num();
     double *buf = t->buf + (int64_t)th * m;
+    int32_t flagged[CHUNK];
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < n; i++) {
+      double *rk = rowrc + i * K;
+      for (int q = 0; q < K; q++) rk[q] = -tol;
       if (t->pif) {
-        rowj[i] = 0;
-        rowrc[i] = screen_row(t, i, (float)(t->pi[i] - tol + E), t->fbuf + (int64_t)th * CHUNK,
-                              rowj + i);
+        screen_row(t, i, (float)(t->pi[i] - tol + E), t->fbuf + (int64_t)th * CHUNK, flagged, K, rk,
+                   rowj + i * K);
       } else {
         double mn;
         rowj[i] = (int32_t)row_argmin(row_costs(t->pb, i, 0, m, buf), t->pi + n, 0, m, &mn);
@@ -544,14 +564,16 @@ static int64_t full_pass(tree *t, double cmax, double tol, int32_t *rowj, double
     }
   }
   for (int64_t i = 0; i < n; i++)
-    if (rowrc[i] < -tol) ci[k] = (int32_t)i, cj[k] = rowj[i], k++;
+    for (int q = 0; q < K; q++)
+      if (rowrc[i * K + q] < -tol) ci[k] = (int32_t)i, cj[k] = rowj[i * K + q], k++;
   return k;
 }
 
 static void tree_free(tree *t) {
   free(t->parent), free(t->first_child), free(t->next_sib), free(t->prev_sib);
-  free(t->depth), free(t->pi), free(t->flow), free(t->buf), free(t->art);
+  free(t->size), free(t->mark), free(t->pi), free(t->flow), free(t->buf), free(t->art);
   fast_free(t);
+  wg_ot_arcs_free(&t->arcs);
 }
 
 /* The tree's arrays for pb, with a row buffer per thread; -1 when out of
@@ -564,12 +586,13 @@ static int tree_alloc(tree *t, const wg_ns_problem *pb) {
   t->first_child = malloc(N * sizeof(int32_t));
   t->next_sib = malloc(N * sizeof(int32_t));
   t->prev_sib = malloc(N * sizeof(int32_t));
-  t->depth = malloc(N * sizeof(int32_t));
+  t->size = malloc(N * sizeof(int32_t));
+  t->mark = calloc(N, sizeof(int64_t));
   t->pi = malloc(N * sizeof(double));
   t->flow = malloc(N * sizeof(double));
   t->threads = omp_get_max_threads();
   t->buf = malloc((size_t)t->m * (size_t)t->threads * sizeof(double));
-  int ok = t->parent && t->first_child && t->next_sib && t->prev_sib && t->depth;
+  int ok = t->parent && t->first_child && t->next_sib && t->prev_sib && t->size && t->mark;
   return ok && t->pi && t->flow && t->buf ? 0 : -1;
 }
 
@@ -690,7 +713,7 @@ static wg_status certify(tree *t, double cmax, double tol, int32_t *rowj, double
                          int32_t *ci, int32_t *cj, int64_t *iters) {
   for (;;) {
     recompute_potentials(t);
-    int64_t cands = full_pass(t, cmax, tol, rowj, rowrc, ci, cj);
+    int64_t cands = full_pass(t, cmax, tol, 1, rowj, rowrc, ci, cj);
     if (cands == 0) return WG_OK;
     for (int64_t q = 0; q < cands; q++) {
       int32_t i = ci[q], j = cj[q];
@@ -701,6 +724,133 @@ static wg_status certify(tree *t, double cmax, double tol, int32_t *rowj, double
       pivot(t, i, (int32_t)t->n + j, rc);
     }
   }
+}
+
+/* ---- candidate mode: block search over the candidate arcs, every arc in
+ * the full passes ---- */
+
+static double arc_cost_of(const void *pb, int64_t i, int64_t j) { return arc_cost(pb, i, j); }
+
+typedef struct {
+  double c;
+  int32_t j;
+} priced_sink;
+
+static int by_cost(const void *x, const void *y) {
+  double a = ((const priced_sink *)x)->c, b = ((const priced_sink *)y)->c;
+  return (a > b) - (a < b);
+}
+
+/* The greedy start over the candidate arcs: each source fills its cheapest
+ * candidate sinks with capacity left; what is left then goes by the
+ * north-west corner rule over the sources and sinks with mass left, in
+ * index order. Each step exhausts a source or a sink, so the arcs form a
+ * forest (as in greedy_start), and the plan is feasible whatever arcs the
+ * candidates lack. */
+static int64_t candidate_start(tree *t, int32_t *ai, int32_t *aj, double *am) {
+  const wg_ot_arcs *A = &t->arcs;
+  int64_t n = t->n, m = t->m, k = 0, longest = 1;
+  for (int64_t i = 0; i < n; i++)
+    if (A->start[i + 1] - A->start[i] > longest) longest = A->start[i + 1] - A->start[i];
+  double *ra = malloc((size_t)n * sizeof *ra), *rb = malloc((size_t)m * sizeof *rb);
+  priced_sink *row = malloc((size_t)longest * sizeof *row);
+  if (!ra || !rb || !row) {
+    free(ra), free(rb), free(row);
+    return -1;
+  }
+  memcpy(ra, t->pb->a, (size_t)n * sizeof *ra);
+  memcpy(rb, t->pb->b, (size_t)m * sizeof *rb);
+  for (int64_t i = 0; i < n; i++) {
+    int64_t len = 0;
+    for (int64_t e = A->start[i]; e < A->start[i + 1]; e++)
+      row[len++] = (priced_sink){A->cost[e], A->col[e]};
+    qsort(row, (size_t)len, sizeof *row, by_cost);
+    for (int64_t q = 0; q < len && ra[i] > 0; q++) {
+      int32_t j = row[q].j;
+      if (!(rb[j] > 0)) continue;
+      double s = ra[i] < rb[j] ? ra[i] : rb[j];
+      ai[k] = (int32_t)i, aj[k] = j, am[k] = s, k++;
+      ra[i] -= s, rb[j] -= s;
+    }
+  }
+  for (int64_t i = 0, j = 0; i < n && j < m;) {
+    if (!(ra[i] > 0)) {
+      i++;
+    } else if (!(rb[j] > 0)) {
+      j++;
+    } else {
+      double s = ra[i] < rb[j] ? ra[i] : rb[j];
+      ai[k] = (int32_t)i, aj[k] = (int32_t)j, am[k] = s, k++;
+      ra[i] -= s, rb[j] -= s;
+    }
+  }
+  free(ra), free(rb), free(row);
+  return k;
+}
+
+/* entering_arc over the candidate arcs (the cursor's ci is a row, cj an
+ * arc), priced in double from their stored costs. */
+static arc entering_candidate(tree *t, cursor *c, double below) {
+  const wg_ot_arcs *A = &t->arcs;
+  const double *pin = t->pi + t->n;
+  int64_t i = c->ci, e = c->cj, seen = 0, in_block = 0;
+  arc best = {-1, -1, below};
+  while (seen < A->nnz) {
+    if (e == A->nnz) e = 0, i = 0;
+    while (e >= A->start[i + 1]) i++;
+    int64_t end = e + (c->block - in_block);
+    if (end > A->start[i + 1]) end = A->start[i + 1];
+    const double pi_i = t->pi[i];
+    seen += end - e, in_block += end - e;
+    for (; e < end; e++) {
+      double rc = A->cost[e] - pi_i + pin[A->col[e]];
+      if (rc < best.rc) best = (arc){(int32_t)i, A->col[e], rc};
+    }
+    if (in_block >= c->block) {
+      if (best.i >= 0) break;
+      in_block = 0;
+    }
+  }
+  c->ci = i, c->cj = e;
+  return best;
+}
+
+/* Phase 1 on the candidate arcs: pivots until a whole cycle over them
+ * finds none below -tol. */
+static wg_status candidate_search(tree *t, double tol, int64_t *iters) {
+  cursor c = {0, 0, (int64_t)sqrt((double)t->arcs.nnz)};
+  if (c.block < CHUNK) c.block = CHUNK;
+  for (;;) {
+    arc e = entering_candidate(t, &c, -tol);
+    if (e.i < 0) return WG_OK;
+    wg_status st = count_pivot(t->pb, iters);
+    if (st) return st;
+    pivot(t, e.i, (int32_t)t->n + e.j, e.rc);
+  }
+}
+
+/* Candidate mode to the certificate: optimal on the candidates, then a full
+ * pass over every arc (potentials recomputed from the tree); each row's
+ * ADDED most negative arcs it finds join the candidates, and again, until a
+ * full pass finds none: the same certificate as certify's. */
+#define ADDED 8
+static wg_status certify_candidates(tree *t, double cmax, double tol, int64_t *iters,
+                                    int64_t *rounds) {
+  const size_t nk = (size_t)t->n * ADDED;
+  int32_t *rowj = malloc(nk * sizeof *rowj), *ci = malloc(nk * sizeof *ci), *cj = malloc(nk * sizeof *cj);
+  double *rowrc = malloc(nk * sizeof *rowrc);
+  wg_status st = rowj && ci && cj && rowrc ? WG_OK : wg_set_error(WG_ENOMEM, "emd: out of memory");
+  while (!st && !(st = candidate_search(t, tol, iters))) {
+    recompute_potentials(t);
+    int64_t cands = full_pass(t, cmax, tol, ADDED, rowj, rowrc, ci, cj);
+    if (cands == 0) break;
+    ++*rounds;
+    if (wg_ot_arcs_merge(&t->arcs, t->n, ci, cj, cands, arc_cost_of, t->pb) < 0)
+      st = wg_set_error(WG_ENOMEM, "emd: out of memory for %lld candidate arcs",
+                        (long long)(t->arcs.nnz + cands));
+  }
+  free(rowj), free(ci), free(cj), free(rowrc);
+  return st;
 }
 
 /* Whether the arc from v to its parent is in the plan: a real arc with flow. */
@@ -733,32 +883,58 @@ static wg_status extract_plan(const tree *t, wg_ns_solution *out) {
   return WG_OK;
 }
 
+/* The start and the phases: with candidate arcs, those; otherwise the
+ * start_tree, block search over every arc and the certificate. */
+static wg_status solve_tree(tree *t, double cmax, int32_t *ai, int32_t *aj, double *am,
+                            int32_t *rowj, double *rowrc, wg_ns_solution *out) {
+  const wg_ns_problem *pb = t->pb;
+  const double tol = 1e-13 * cmax, margin = 1e-7 * cmax;
+  int64_t iters = 0;
+  wg_status st;
+  if (pb->n_cand > 0) {
+    if (wg_ot_arcs_merge(&t->arcs, t->n, pb->cand_i, pb->cand_j, pb->n_cand, arc_cost_of, pb) < 0)
+      return wg_set_error(WG_ENOMEM, "emd: out of memory for %lld candidate arcs", (long long)pb->n_cand);
+    int64_t k = is_assignment(pb) ? auction_start(t, cmax, ai, aj, am) : -1;
+    if (k < 0) k = candidate_start(t, ai, aj, am);
+    if (k < 0 || build_tree(t, ai, aj, am, k) < 0) return wg_set_error(WG_ENOMEM, "emd: out of memory");
+    st = certify_candidates(t, cmax, tol, &iters, &out->rounds);
+  } else {
+    if ((st = start_tree(t, cmax, ai, aj, am)) || (st = block_search(t, margin, tol, &iters)))
+      return st;
+    st = certify(t, cmax, tol, rowj, rowrc, ai, aj, &iters);
+  }
+  if (st || (st = extract_plan(t, out))) return st;
+  out->iterations = iters;
+  out->arcs = t->arcs.nnz;
+  return WG_OK;
+}
+
 wg_status wg_ns_solve(const wg_ns_problem *pb, wg_ns_solution *out) {
   memset(out, 0, sizeof *out);
   int64_t n = pb->n, m = pb->m;
   if (n + m + 1 > INT32_MAX / 2)
     return wg_set_error(WG_EINVAL, "emd: %lld + %lld points is too many for the exact solver",
                         (long long)n, (long long)m);
+  WG_ASSERT(pb->n_cand == 0 || !pb->C);
   tree t;
   /* ai, aj, am [n + m]: the start's arcs, then phase 2's candidates (n) */
   int32_t *ai = malloc((size_t)(n + m) * sizeof *ai), *aj = malloc((size_t)(n + m) * sizeof *aj);
   double *am = malloc((size_t)(n + m) * sizeof *am);
   int32_t *rowj = malloc((size_t)n * sizeof *rowj);
   double *rowrc = malloc((size_t)n * sizeof *rowrc);
-  wg_status st = WG_OK;
+  wg_status st;
   if (tree_alloc(&t, pb) < 0 || !ai || !aj || !am || !rowj || !rowrc) {
     st = wg_set_error(WG_ENOMEM, "emd: out of memory for %lld x %lld points", (long long)n,
                       (long long)m);
-    goto done;
+  } else {
+    const double cmax = max_cost(pb);
+    fast_init(&t, cmax);
+    st = solve_tree(&t, cmax, ai, aj, am, rowj, rowrc, out);
   }
-  const double cmax = max_cost(pb), tol = 1e-13 * cmax, margin = 1e-7 * cmax;
-  fast_init(&t, cmax);
-  int64_t iters = 0;
-  if ((st = start_tree(&t, cmax, ai, aj, am)) || (st = block_search(&t, margin, tol, &iters)) ||
-      (st = certify(&t, cmax, tol, rowj, rowrc, ai, aj, &iters)) || (st = extract_plan(&t, out)))
-    goto done;
-  out->iterations = iters;
-done:
+  if (st) {
+    free(out->plan), free(out->f), free(out->g);
+    memset(out, 0, sizeof *out);
+  }
   tree_free(&t);
   free(ai), free(aj), free(am), free(rowj), free(rowrc);
   return st;

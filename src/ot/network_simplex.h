@@ -15,6 +15,16 @@ typedef struct {
   int d;
   wg_metric metric;
   int64_t max_iter; /* 0: no limit */
+  /* Candidate arcs (cand_i[k], cand_j[k]), k < n_cand, or none (n_cand = 0):
+   * with costs on the fly (C NULL), the simplex then prices only these
+   * between its full passes over every arc, adds what a full pass finds
+   * below -tol, and stops at a full pass that finds nothing: the same
+   * certificate, on O(n_cand) memory. */
+  const int32_t *cand_i, *cand_j;
+  int64_t n_cand;
+  /* wg_ot_solve_multiscale: above this many arcs, candidates (0: the
+   * default, WG_OT_DENSE_ARCS; the tests set it low) */
+  double dense_arcs;
 } wg_ns_problem;
 
 typedef struct {
@@ -23,6 +33,8 @@ typedef struct {
   wg_ot_flow *plan;   /* [plan_len] positive flows */
   int64_t plan_len;
   double *f, *g;      /* [n], [m] potentials: f_i + g_j <= C_ij, equal on the plan */
+  int64_t rounds;     /* candidate mode: full passes that found arcs to add */
+  int64_t arcs;       /* candidate mode: the candidate arcs at the end */
 } wg_ns_solution;
 
 /* Solves to optimality; WG_ELIMIT if max_iter pivots did not suffice,
