@@ -2,6 +2,7 @@
  * the exact 1-D closed form. Its Monte-Carlo error is reported beside it:
  * the value is an average over random directions, not an exact figure. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 
 #include "core/error.h"
@@ -46,6 +47,12 @@ static wg_status per_projection(const float *a, int64_t n, const float *b, int64
   wg_emd_options opt = wg_emd_defaults();
   opt.p = p;
   wg_status st = WG_OK;
+  /* On one thread the region below is not active, so the 1-D solver's own
+   * two-thread sections would start a team for every projection (3 s
+   * instead of 0.2 s for 200 projections of 2 x 1000 images on a loaded
+   * machine): no active level then, as one thread was asked for. */
+  const int levels = omp_get_max_active_levels(), serial = omp_get_max_threads() == 1 && !omp_in_parallel();
+  if (serial) omp_set_max_active_levels(0);
 #pragma omp parallel
   {
     double *pa = malloc(sizeof(double) * (size_t)(n + m)), *pb = pa ? pa + n : NULL;
@@ -63,6 +70,7 @@ static wg_status per_projection(const float *a, int64_t n, const float *b, int64
     if (mine != WG_OK && st == WG_OK) st = mine;
     free(pa);
   }
+  if (serial) omp_set_max_active_levels(levels);
   return st;
 }
 
