@@ -46,9 +46,11 @@ static wg_status feature_figures(const wg_eval_opts *o, const float *fg, const f
   if (st == WG_OK) st = wg_frechet_features(fr2, n, fr, n, k, &out->frechet_floor);
   if (st == WG_OK) st = wg_kid(fg, n, fr, n, k, subsets, s, o->seed, &out->kid);
   if (st == WG_OK) st = wg_kid(fr2, n, fr, n, k, subsets, s, o->seed, &out->kid_floor);
-  if (st == WG_OK) st = wg_precision_recall(fr, n, fg, n, k, out->pr_k, &out->precision, &out->recall);
+  out->has_frechet = out->has_kid = st == WG_OK;
+  if (st != WG_OK || (!o->pr_k && out->pr_k >= n)) return st; /* the default k needs more than k samples */
+  st = wg_precision_recall(fr, n, fg, n, k, out->pr_k, &out->precision, &out->recall);
   if (st == WG_OK) st = wg_precision_recall(fr, n, fr2, n, k, out->pr_k, &out->precision_floor, &out->recall_floor);
-  out->has_frechet = out->has_kid = out->has_pr = st == WG_OK;
+  out->has_pr = st == WG_OK;
   return st;
 }
 

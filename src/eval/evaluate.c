@@ -41,7 +41,7 @@ static wg_status space_figures(const wg_eval_opts *o, const wg_eval_inputs *in, 
   }
   if (st == WG_OK) st = wg_energy_distance(gen, n, real, n, d, &out->energy);
   if (st == WG_OK) st = wg_energy_distance(real2, n, real, n, d, &out->energy_floor);
-  if (st == WG_OK && !in->is_image && out->pr_k < n) {
+  if (st == WG_OK && !in->is_image && (o->pr_k || out->pr_k < n)) {
     st = wg_precision_recall(real, n, gen, n, d, out->pr_k, &out->precision, &out->recall);
     if (st == WG_OK) st = wg_precision_recall(real, n, real2, n, d, out->pr_k, &out->precision_floor, &out->recall_floor);
     out->has_pr = st == WG_OK;
