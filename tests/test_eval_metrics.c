@@ -179,6 +179,15 @@ static void case_mmd_brute_force(void) {
   CHECK(k.std < 1e-12 && k.subsets == 4 && k.subset_size == m, "std %g of identical subsets", k.std);
   CHECK(wg_kid(a, n, b, m, d, 4, m + 1, seed, &k) == WG_EINVAL, "a subset larger than a set refused");
   free(a), free(b);
+  /* Sets too large for the whole kernel matrices (3 x 3400^2 doubles > 256 MB):
+   * each subset computes its own products, and whole-set subsets still give MMD^2. */
+  const int big = 3400;
+  a = normal_points(big, 2, seed + 13), b = normal_points(big, 2, seed + 14);
+  for (int i = 0; i < 2 * big; i++) b[i] *= 1.5f;
+  CHECK(wg_kid(a, big, b, big, 2, 2, big, seed, &k) == WG_OK, "%s", wg_last_error());
+  CHECK(wg_mmd2_poly(a, big, b, big, 2, &whole) == WG_OK, "%s", wg_last_error());
+  CHECK_CLOSE(k.mean, whole, 1e-12, 1e-9);
+  free(a), free(b);
 }
 
 static void case_kid_subsets(void) {

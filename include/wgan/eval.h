@@ -127,13 +127,14 @@ typedef struct {
 } wg_sliced_result;
 
 /* The directions theta[projections, d]: direction l is a standard normal
- * vector of stream (seed, l) scaled to unit length, so uniform on the
- * sphere and independent of the thread count. */
+ * vector (in float) of stream (seed, l) scaled to unit length in double,
+ * so uniform on the sphere and independent of the thread count. */
 wg_status wg_sliced_directions(uint64_t seed, int projections, int d, double *theta);
 /* SW_p between a[n, d] and b[m, d] (uniform weights) over the projections
  * wg_sliced_directions(seed, ...) draws: each projection's W_p is the 1-D
- * closed form (wg_wasserstein_1d). p >= 1. Cost O(L (n + m) (d + log(n + m))),
- * memory O(n + m) per thread. */
+ * closed form (wg_wasserstein_1d). p >= 1. Cost O(L (n + m) (d + log(n + m)))
+ * (the projections by dgemm, 64 directions at a time); memory: the points in
+ * double and 64 (n + m) projected values. */
 wg_status wg_sliced_wasserstein(const float *a, int64_t n, const float *b, int64_t m, int d, double p,
                                 int projections, uint64_t seed, wg_sliced_result *out);
 

@@ -13,6 +13,8 @@
 #include "wgan/eval.h"
 
 enum { KID_SALT = 0x6b1d, KID_BLOCK = 256 };
+/* Up to this size the whole sets' kernel matrices are kept (n = m = 3300). */
+#define KID_MATRIX_BYTES (256.0 * 1024 * 1024)
 
 /* Sum over pairs (a_i, b_j) of k(a_i, b_j), i != j when same (a == b),
  * blocks of KID_BLOCK rows at a time through one dgemm each; g holds
@@ -75,26 +77,76 @@ static void draw_subset(wg_rng *r, int64_t n, int64_t s, int64_t *perm) {
   }
 }
 
-/* values[subsets]: one subset per iteration, single-threaded each (OpenBLAS
- * runs one thread inside a parallel region), so any thread count gives the
- * same values. */
-static wg_status subset_values(const float *a, int64_t n, const float *b, int64_t m, int d, int subsets, int64_t s,
-                               uint64_t seed, double *values) {
+/* Sum over the pairs of rows ia[s] and columns jb[s] of K[., ld] (i != j
+ * when same: ia == jb of one set). */
+static double subset_sum(const double *K, int64_t ld, const int64_t *ia, const int64_t *jb, int64_t s, int same) {
+  double total = 0;
+  for (int64_t i = 0; i < s; i++) {
+    const double *row = K + ia[i] * ld;
+    double t = 0;
+    for (int64_t j = 0; j < s; j++) t += same && i == j ? 0.0 : row[jb[j]];
+    total += t;
+  }
+  return total;
+}
+
+/* The kernel matrix K[i * nb + j] = k(a_i, b_j) in one dgemm. */
+static void kernel_matrix(const double *a, int64_t na, const double *b, int64_t nb, int d, double *K) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)na, (int)nb, d, 1.0 / d, a, d, b, d, 0.0, K, (int)nb);
+  for (int64_t i = 0; i < na * nb; i++) K[i] = (K[i] + 1) * (K[i] + 1) * (K[i] + 1);
+}
+
+/* The subsets' MMD^2 from the three kernel matrices of the whole sets,
+ * computed once: each subset is then s^2 look-ups, not three products. */
+typedef struct {
+  const double *kaa, *kbb, *kab;
+} kernels;
+
+static int by_index(const void *p, const void *q) {
+  int64_t x = *(const int64_t *)p, y = *(const int64_t *)q;
+  return (x > y) - (x < y);
+}
+
+/* Subset k's index sets ia (of a) and jb (of b), from stream (seed, k),
+ * each sorted so that the look-ups walk the matrices forward; perm
+ * [max(n, m)]. */
+static void subset_indices(uint64_t seed, int k, int64_t n, int64_t m, int64_t s, int64_t *perm, int64_t *ia, int64_t *jb) {
+  wg_rng r;
+  wg_eval_stream(&r, seed, (uint64_t)k, KID_SALT);
+  draw_subset(&r, n, s, perm);
+  memcpy(ia, perm, sizeof(int64_t) * (size_t)s);
+  draw_subset(&r, m, s, perm);
+  memcpy(jb, perm, sizeof(int64_t) * (size_t)s);
+  qsort(ia, (size_t)s, sizeof *ia, by_index);
+  qsort(jb, (size_t)s, sizeof *jb, by_index);
+}
+
+/* values[subsets], one subset per iteration on any thread: each value is
+ * computed alone, so every thread count gives the same values. With
+ * kernels k (NULL when the whole sets' matrices would not fit), look-ups;
+ * otherwise the subset's own products (OpenBLAS is single-threaded inside
+ * a parallel region). */
+static wg_status subset_values(const float *a, int64_t n, const float *b, int64_t m, int d, const kernels *k,
+                               int subsets, int64_t s, uint64_t seed, double *values) {
   int failed = 0;
+  const double ss = (double)s * (double)(s - 1);
 #pragma omp parallel
   {
-    double *x = malloc(sizeof(double) * (size_t)(2 * s * d + KID_BLOCK * s)), *y = x ? x + s * d : NULL, *g = y ? y + s * d : NULL;
-    int64_t *perm = malloc(sizeof(int64_t) * (size_t)(n > m ? n : m));
+    const size_t own = k ? 0 : (size_t)(2 * s * d + KID_BLOCK * s);
+    double *x = malloc(sizeof(double) * (own + 1)), *y = x + s * d, *g = y + s * d;
+    int64_t *perm = malloc(sizeof(int64_t) * (size_t)((n > m ? n : m) + 2 * s)), *ia = perm + (n > m ? n : m), *jb = ia + s;
 #pragma omp for schedule(dynamic, 1)
-    for (int k = 0; k < subsets; k++) {
+    for (int q = 0; q < subsets; q++) {
       if (!x || !perm) continue;
-      wg_rng r;
-      wg_eval_stream(&r, seed, (uint64_t)k, KID_SALT);
-      draw_subset(&r, n, s, perm);
-      gather(a, d, perm, s, x);
-      draw_subset(&r, m, s, perm);
-      gather(b, d, perm, s, y);
-      values[k] = mmd2(x, s, y, s, d, g);
+      subset_indices(seed, q, n, m, s, perm, ia, jb);
+      if (k) {
+        values[q] = subset_sum(k->kaa, n, ia, ia, s, 1) / ss + subset_sum(k->kbb, m, jb, jb, s, 1) / ss -
+                    2 * subset_sum(k->kab, m, ia, jb, s, 0) / ((double)s * (double)s);
+      } else {
+        gather(a, d, ia, s, x);
+        gather(b, d, jb, s, y);
+        values[q] = mmd2(x, s, y, s, d, g);
+      }
     }
     if (!x || !perm) {
 #pragma omp atomic write
@@ -105,6 +157,23 @@ static wg_status subset_values(const float *a, int64_t n, const float *b, int64_
   return failed ? wg_set_error(WG_ENOMEM, "kid: out of memory for subsets of %lld", (long long)s) : WG_OK;
 }
 
+/* The three kernel matrices of a and b in buf (NULL when they would take
+ * more than KID_MATRIX_BYTES: the subsets then compute their own). */
+static double *whole_kernels(const float *a, int64_t n, const float *b, int64_t m, int d, kernels *k) {
+  const double entries = (double)n * n + (double)m * m + (double)n * m;
+  if (entries * sizeof(double) > KID_MATRIX_BYTES) return NULL;
+  double *buf = malloc(sizeof(double) * ((size_t)entries + (size_t)((n + m) * d)));
+  if (!buf) return NULL;
+  double *kaa = buf, *kbb = kaa + n * n, *kab = kbb + m * m, *x = kab + n * m, *y = x + n * d;
+  to_double(a, n, d, x);
+  to_double(b, m, d, y);
+  kernel_matrix(x, n, x, n, d, kaa);
+  kernel_matrix(y, m, y, m, d, kbb);
+  kernel_matrix(x, n, y, m, d, kab);
+  *k = (kernels){kaa, kbb, kab};
+  return buf;
+}
+
 wg_status wg_kid(const float *a, int64_t n, const float *b, int64_t m, int d, int subsets, int64_t subset_size,
                  uint64_t seed, wg_kid_result *out) {
   if (!a || !b || !out || d < 1 || subsets < 1) return wg_set_error(WG_EINVAL, "kid: need points and subsets >= 1");
@@ -113,7 +182,10 @@ wg_status wg_kid(const float *a, int64_t n, const float *b, int64_t m, int d, in
                         (long long)n, (long long)m);
   double *v = malloc(sizeof(double) * (size_t)subsets);
   if (!v) return wg_set_error(WG_ENOMEM, "kid: out of memory");
-  wg_status st = subset_values(a, n, b, m, d, subsets, subset_size, seed, v);
+  kernels kern;
+  double *whole = whole_kernels(a, n, b, m, d, &kern);
+  wg_status st = subset_values(a, n, b, m, d, whole ? &kern : NULL, subsets, subset_size, seed, v);
+  free(whole);
   if (st == WG_OK) {
     double sum = 0, ss = 0;
     for (int k = 0; k < subsets; k++) sum += v[k];
