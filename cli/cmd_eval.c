@@ -68,7 +68,7 @@ static void print_text_more(const wg_eval_result *f) {
     printf("sliced W%g    %.6g +- %.2g (Monte-Carlo se, %d projections); floor %.6g +- %.2g\n", f->sliced.p, f->sliced.value,
            f->sliced.se, f->sliced.projections, f->sliced_floor.value, f->sliced_floor.se);
   printf("energy       %.6g   energy distance (unbiased) in %s space; floor %.6g\n", f->energy,
-         f->dim == 784 ? "pixel" : "the points'", f->energy_floor);
+         f->is_image ? "pixel" : "the points'", f->energy_floor);
   if (f->has_kid)
     printf("KID          %.6g +- %.2g (std over %d subsets of %lld); floor %.6g +- %.2g\n", f->kid.mean, f->kid.std,
            f->kid.subsets, (long long)f->kid.subset_size, f->kid_floor.mean, f->kid_floor.std);

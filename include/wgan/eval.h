@@ -235,6 +235,7 @@ typedef struct {
 
 typedef struct {
   int64_t n, dim;
+  int is_image;                 /* the samples are images (the energy distance is in pixel space) */
   double w1, w1_floor;
   int has_frechet;
   double frechet, frechet_floor;
@@ -249,7 +250,8 @@ typedef struct {
   double energy, energy_floor;  /* in pixel space for images, the points' space otherwise */
   int has_kid;                  /* in the classifier's features, with the Frechet distance */
   wg_kid_result kid, kid_floor;
-  int has_pr;                   /* in the classifier's features for 28x28 images, raw space for points */
+  int has_pr;                   /* in the classifier's features for 28x28 images, raw space for points;
+                                   none for other images */
   double precision, recall, precision_floor, recall_floor;
   int pr_k;
 } wg_eval_result;

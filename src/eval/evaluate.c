@@ -63,7 +63,7 @@ wg_status wg_evaluate(const wg_eval_opts *o, wg_eval_result *out) {
   if (wg_eval_inputs_open(o, &in) != WG_OK) return wg_last_status();
   const int64_t n = in.n, dim = in.dim;
   const wg_eval_data *d = &in.d;
-  out->n = n, out->dim = dim, out->heldout = d->what, out->pr_k = o->pr_k ? o->pr_k : 3;
+  out->n = n, out->dim = dim, out->is_image = in.is_image, out->heldout = d->what, out->pr_k = o->pr_k ? o->pr_k : 3;
   float *buf = malloc(sizeof(float) * 3 * (size_t)n * (size_t)dim);
   wg_status st = buf ? WG_OK : wg_set_error(WG_ENOMEM, "out of memory for %lld samples", (long long)n);
   float *gen = buf, *real = buf + n * dim, *real2 = real + n * dim;
