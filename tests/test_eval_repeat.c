@@ -25,6 +25,8 @@ static void case_ranges_and_threads(void) {
   CHECK(wg_eval_repeat(&o, 0, 2, w_split, f_split) == WG_OK, "%s", wg_last_error());
   CHECK(wg_eval_repeat(&o, 2, R, w_split + 2, f_split + 2) == WG_OK, "%s", wg_last_error());
   omp_set_num_threads(2);
+  CHECK(wg_eval_repeat(&o, 0, 1, w_split, f_split) == WG_OK && omp_get_max_threads() == 2,
+        "the caller's thread count changed to %d", omp_get_max_threads());
   CHECK(!memcmp(w_all, w_split, sizeof w_all) && !memcmp(f_all, f_split, sizeof f_all),
         "[0, 5) on 2 threads differs from [0, 2) + [2, 5) on 1: %.17g %.17g", w_all[2], w_split[2]);
   /* Fresh subsamples: the repetitions differ, and each is a W1 of real data. */

@@ -132,12 +132,15 @@ static wg_status subset_values(const float *a, int64_t n, const float *b, int64_
   const double ss = (double)s * (double)(s - 1);
 #pragma omp parallel
   {
-    const size_t own = k ? 0 : (size_t)(2 * s * d + KID_BLOCK * s);
-    double *x = malloc(sizeof(double) * (own + 1)), *y = x + s * d, *g = y + s * d;
-    int64_t *perm = malloc(sizeof(int64_t) * (size_t)((n > m ? n : m) + 2 * s)), *ia = perm + (n > m ? n : m), *jb = ia + s;
+    /* Without the kernel matrices: the subsets' points x, y and mmd2's scratch g. */
+    double *x = k ? NULL : malloc(sizeof(double) * (size_t)(2 * s * d + KID_BLOCK * s));
+    double *y = x ? x + s * d : NULL, *g = y ? y + s * d : NULL;
+    const int64_t big = n > m ? n : m;
+    int64_t *perm = malloc(sizeof(int64_t) * (size_t)(big + 2 * s)), *ia = perm ? perm + big : NULL, *jb = ia ? ia + s : NULL;
+    const int short_of_memory = !perm || (!k && !x);
 #pragma omp for schedule(dynamic, 1)
     for (int q = 0; q < subsets; q++) {
-      if (!x || !perm) continue;
+      if (short_of_memory) continue;
       subset_indices(seed, q, n, m, s, perm, ia, jb);
       if (k) {
         values[q] = subset_sum(k->kaa, n, ia, ia, s, 1) / ss + subset_sum(k->kbb, m, jb, jb, s, 1) / ss -
@@ -148,7 +151,7 @@ static wg_status subset_values(const float *a, int64_t n, const float *b, int64_
         values[q] = mmd2(x, s, y, s, d, g);
       }
     }
-    if (!x || !perm) {
+    if (short_of_memory) {
 #pragma omp atomic write
       failed = 1;
     }
