@@ -10,6 +10,7 @@
 #include "check.h"
 #include "file_bytes.h"
 #include "wgan/metrics.h"
+#include "wgan/plot.h"
 #include "wgan/report.h"
 
 static char dir[] = "/tmp/wg_eval_log_XXXXXX";
@@ -84,11 +85,33 @@ static void case_report_table(void) {
   unlink(p);
 }
 
+/* loss.png with evaluations that have the sliced W1 (its second axis) and
+ * with older ones that have none: both drawn, a PNG each. */
+static void case_loss_plot(void) {
+  if (!wg_plot_available()) SKIP("gnuplot is not installed");
+  wg_metrics_row m[50];
+  for (int i = 0; i < 50; i++) m[i] = (wg_metrics_row){.iter = i + 1, .w_estimate = 1.0 / (i + 1)};
+  const wg_eval_row with[2] = {{10, 0.5, 0.1, 0.2, 0.05}, {40, 0.3, 0.1, 0.1, 0.05}};
+  const wg_eval_row without[2] = {{10, 0.5, 0.1, NAN, NAN}, {40, 0.3, 0.1, NAN, NAN}};
+  char p[512];
+  snprintf(p, sizeof p, "%s/loss.png", dir);
+  for (int k = 0; k < 2; k++) {
+    unlink(p);
+    CHECK(wg_plot_loss(m, 50, k ? without : with, 2, NULL, p) == WG_OK, "%s", wg_last_error());
+    size_t len = 0;
+    unsigned char *b = slurp(p, &len);
+    CHECK(b && len > 1000 && !memcmp(b, "\x89PNG", 4), "%s: no PNG (%zu bytes)", k ? "without" : "with", len);
+    free(b);
+  }
+  unlink(p);
+}
+
 int main(void) {
   check_seed(1);
   if (!mkdtemp(dir)) return 1;
   RUN(case_older_log_read_and_upgraded);
   RUN(case_report_table);
+  RUN(case_loss_plot);
   char p[512];
   snprintf(p, sizeof p, "%s/evals.csv", dir);
   unlink(p);
