@@ -52,6 +52,15 @@ static void case_older_log_read_and_upgraded(void) {
   free(t);
   snprintf(p, sizeof p, "%s/evals.csv.upgrade", dir);
   CHECK(access(p, F_OK) != 0, "the upgrade's temporary file is left");
+  /* A torn last line (a crash mid-write) is dropped, as on any resume. */
+  put("evals.csv", "iter,w1,w1_floor\n0,1,2\n10,3,4\n20,5");
+  snprintf(p, sizeof p, "%s/evals.csv", dir);
+  log = wg_evals_log_open(p, 30);
+  CHECK(log != NULL, "%s", wg_last_error());
+  if (log) wg_evals_log_close(log);
+  t = text_of("evals.csv");
+  CHECK(t && !strcmp(t, WG_EVALS_HEADER "\n0,1,2,nan,nan\n10,3,4,nan,nan\n"), "torn: '%s'", t);
+  free(t);
   /* A damaged older log is refused with its line, and left as it was. */
   put("bad.csv", "iter,w1,w1_floor\n0,1,2\n5,x,2\n");
   snprintf(p, sizeof p, "%s/bad.csv", dir);

@@ -84,8 +84,12 @@ static const wg_csv_schema *evals_schema_of(const char *path) {
 }
 
 /* Rewrites an older evals.csv at path with today's header, its rows before
- * first_iter kept (NaN sliced columns): beside it, then renamed. */
+ * first_iter kept (NaN sliced columns): first resumed as what it is (which
+ * drops the later rows and a torn last line), then copied beside it and
+ * renamed. */
 static wg_status upgrade(const char *path, long first_iter) {
+  wg_csv_log *v1 = wg_csv_log_open(path, &evals_v1_schema, first_iter);
+  if (!v1 || wg_csv_log_close(v1) != WG_OK) return wg_last_status();
   void *old;
   size_t n;
   if (read_rows(path, &evals_v1_schema, sizeof(wg_eval_row), eval_v1_row, &old, &n) != WG_OK) return wg_last_status();
@@ -94,7 +98,7 @@ static wg_status upgrade(const char *path, long first_iter) {
   snprintf(tmp, sizeof tmp, "%s.upgrade", path);
   wg_csv_log *log = wg_csv_log_open(tmp, &evals_schema, -1);
   wg_status st = log ? WG_OK : wg_last_status();
-  for (size_t i = 0; st == WG_OK && i < n && rows[i].iter < first_iter; i++)
+  for (size_t i = 0; st == WG_OK && i < n; i++)
     st = wg_evals_log_append((wg_evals_log *)log, &rows[i]);
   wg_status closed = log ? wg_csv_log_close(log) : WG_OK;
   if (st == WG_OK) st = closed;
