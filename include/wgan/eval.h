@@ -1,8 +1,10 @@
 /* Evaluating generators: the exact W1 between generated and held-out real
  * samples beside the floor that sampling noise sets (W1 between two real
- * samples of the same size), mode coverage on the 2-D mixtures, and a
- * Fréchet distance in the feature space of a small CNN classifier trained on
- * Fashion-MNIST with this library.
+ * samples of the same size), with error bars from repetitions on fresh
+ * subsamples; the sliced W and the energy distance; mode coverage on the
+ * 2-D mixtures; and a Fréchet distance, KID and k-NN precision / recall in
+ * the feature space of a small CNN classifier trained on Fashion-MNIST with
+ * this library.
  *
  * That Fréchet distance is NOT the Inception FID of the literature: the
  * features are the 128-d penultimate layer of our own 28x28 classifier, so
@@ -260,8 +262,11 @@ typedef struct {
  * the sliced W1, no bootstrap. */
 wg_eval_opts wg_eval_defaults(void);
 /* The exact W1 of n generated against n held-out real samples beside the
- * floor W1(real, real) of the same n; for 28x28 images the Frechet distance
- * in the classifier's features; for the 2-D mixtures the modes covered.
+ * floor W1(real, real) of the same n (and with o->bootstrap, wg_eval_repeat
+ * over [0, bootstrap) summarised); the sliced W and the energy distance,
+ * each with its floor; for 28x28 images the Frechet distance, KID and
+ * precision / recall in the classifier's features, for points precision /
+ * recall in their own space; for the 2-D mixtures the modes covered.
  * Images are compared in [0, 1], whatever the generator's output range. */
 wg_status wg_evaluate(const wg_eval_opts *o, wg_eval_result *out);
 
