@@ -135,8 +135,9 @@ wg_status wg_sliced_directions(uint64_t seed, int projections, int d, double *th
 /* SW_p between a[n, d] and b[m, d] (uniform weights) over the projections
  * wg_sliced_directions(seed, ...) draws: each projection's W_p is the 1-D
  * closed form (wg_wasserstein_1d). p >= 1. Cost O(L (n + m) (d + log(n + m)))
- * (the projections by dgemm, 64 directions at a time); memory: the points in
- * double and 64 (n + m) projected values. */
+ * (the projections by dgemm, 16 directions at a time); memory: the points in
+ * double and 16 (n + m) projected values per thread. The same values for
+ * every thread count. */
 wg_status wg_sliced_wasserstein(const float *a, int64_t n, const float *b, int64_t m, int d, double p,
                                 int projections, uint64_t seed, wg_sliced_result *out);
 
@@ -144,11 +145,13 @@ wg_status wg_sliced_wasserstein(const float *a, int64_t n, const float *b, int64
 
 /* The energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| (Euclidean), by
  * its unbiased U-statistic (pairs i != j within a set), between a[n, d]
- * and b[m, d], n, m >= 2. O((n + m)^2 d). */
+ * and b[m, d], n, m >= 2. O((n + m)^2 d). The same value for every thread
+ * count. */
 wg_status wg_energy_distance(const float *a, int64_t n, const float *b, int64_t m, int d, double *out);
 
 /* The unbiased MMD^2 with the polynomial kernel k(x, y) = (x.y / d + 1)^3
- * between a[n, d] and b[m, d] (n, m >= 2), over the whole sets. */
+ * between a[n, d] and b[m, d] (n, m >= 2), over the whole sets. The same
+ * value for every thread count. */
 wg_status wg_mmd2_poly(const float *a, int64_t n, const float *b, int64_t m, int d, double *out);
 
 typedef struct {

@@ -12,37 +12,58 @@
 #include "eval/stream.h"
 #include "wgan/eval.h"
 
-enum { KID_SALT = 0x6b1d, KID_BLOCK = 256 };
+/* KID_BLOCK: rows of a kernel matrix per dgemm, the unit of work of one thread. */
+enum { KID_SALT = 0x6b1d, KID_BLOCK = 64 };
 /* Up to this size the whole sets' kernel matrices are kept (n = m = 3300). */
 #define KID_MATRIX_BYTES (256.0 * 1024 * 1024)
 
-/* Sum over pairs (a_i, b_j) of k(a_i, b_j), i != j when same (a == b),
- * blocks of KID_BLOCK rows at a time through one dgemm each; g holds
- * KID_BLOCK * nb doubles. */
-static double kernel_sum(const double *a, int64_t na, const double *b, int64_t nb, int d, int same, double *g) {
-  double total = 0;
-  for (int64_t i0 = 0; i0 < na; i0 += KID_BLOCK) {
-    const int64_t rows = na - i0 < KID_BLOCK ? na - i0 : KID_BLOCK;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)nb, d, 1.0 / d, a + i0 * d, d, b, d, 0.0,
-                g, (int)nb);
-    for (int64_t i = 0; i < rows; i++) {
-      double s = 0;
-      for (int64_t j = 0; j < nb; j++) {
-        const double v = g[i * nb + j] + 1;
-        s += same && i0 + i == j ? 0.0 : v * v * v;
+/* Rows i0 .. i0 + rows - 1 of the kernel matrix k(a_i, b_j) into K[rows, nb]. */
+static void kernel_rows(const double *a, int64_t i0, int64_t rows, const double *b, int64_t nb, int d, double *K) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)nb, d, 1.0 / d, a + i0 * d, d, b, d, 0.0, K,
+              (int)nb);
+  for (int64_t i = 0; i < rows * nb; i++) K[i] = (K[i] + 1) * (K[i] + 1) * (K[i] + 1);
+}
+
+/* Sum over pairs (a_i, b_j) of k(a_i, b_j), i != j when same (a == b), in
+ * blocks of KID_BLOCK rows on any thread, each block's dgemm
+ * single-threaded (OpenBLAS inside a parallel region), the block sums
+ * added in order: the same value for every thread count. NaN when memory
+ * runs out. */
+static double kernel_sum(const double *a, int64_t na, const double *b, int64_t nb, int d, int same) {
+  const int64_t blocks = (na + KID_BLOCK - 1) / KID_BLOCK;
+  double *sums = malloc(sizeof(double) * (size_t)blocks);
+  if (!sums) return NAN;
+#pragma omp parallel
+  {
+    double *g = malloc(sizeof(double) * KID_BLOCK * (size_t)nb);
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t k = 0; k < blocks; k++) {
+      const int64_t i0 = k * KID_BLOCK, rows = na - i0 < KID_BLOCK ? na - i0 : KID_BLOCK;
+      sums[k] = NAN;
+      if (!g) continue;
+      kernel_rows(a, i0, rows, b, nb, d, g);
+      double total = 0;
+      for (int64_t i = 0; i < rows; i++) {
+        double t = 0;
+        for (int64_t j = 0; j < nb; j++) t += same && i0 + i == j ? 0.0 : g[i * nb + j];
+        total += t;
       }
-      total += s;
+      sums[k] = total;
     }
+    free(g);
   }
+  double total = 0;
+  for (int64_t k = 0; k < blocks; k++) total += sums[k];
+  free(sums);
   return total;
 }
 
-/* The unbiased MMD^2 of a[na, d] and b[nb, d] in double; g as kernel_sum's
- * for the larger of the two. */
-static double mmd2(const double *a, int64_t na, const double *b, int64_t nb, int d, double *g) {
-  const double xx = kernel_sum(a, na, a, na, d, 1, g) / ((double)na * (double)(na - 1));
-  const double yy = kernel_sum(b, nb, b, nb, d, 1, g) / ((double)nb * (double)(nb - 1));
-  const double xy = kernel_sum(a, na, b, nb, d, 0, g) / ((double)na * (double)nb);
+/* The unbiased MMD^2 of a[na, d] and b[nb, d] in double (NaN when memory
+ * runs out). */
+static double mmd2(const double *a, int64_t na, const double *b, int64_t nb, int d) {
+  const double xx = kernel_sum(a, na, a, na, d, 1) / ((double)na * (double)(na - 1));
+  const double yy = kernel_sum(b, nb, b, nb, d, 1) / ((double)nb * (double)(nb - 1));
+  const double xy = kernel_sum(a, na, b, nb, d, 0) / ((double)na * (double)nb);
   return xx + yy - 2 * xy;
 }
 
@@ -50,17 +71,25 @@ static void to_double(const float *x, int64_t n, int d, double *out) {
   for (int64_t i = 0; i < n * d; i++) out[i] = x[i];
 }
 
+/* NaN values are either points that are not finite or memory that ran out. */
+static wg_status nan_status(const float *a, int64_t n, const float *b, int64_t m, int d, const char *what) {
+  for (int64_t i = 0; i < n * d; i++)
+    if (!isfinite(a[i])) return wg_set_error(WG_EINVAL, "%s: the points are not all finite", what);
+  for (int64_t i = 0; i < m * d; i++)
+    if (!isfinite(b[i])) return wg_set_error(WG_EINVAL, "%s: the points are not all finite", what);
+  return wg_set_error(WG_ENOMEM, "%s: out of memory", what);
+}
+
 wg_status wg_mmd2_poly(const float *a, int64_t n, const float *b, int64_t m, int d, double *out) {
   if (!a || !b || !out || n < 2 || m < 2 || d < 1) return wg_set_error(WG_EINVAL, "mmd: need n, m >= 2 points of dimension >= 1");
-  const int64_t big = n > m ? n : m;
-  double *x = malloc(sizeof(double) * (size_t)((n + m) * d + KID_BLOCK * big));
+  double *x = malloc(sizeof(double) * (size_t)((n + m) * d));
   if (!x) return wg_set_error(WG_ENOMEM, "mmd: out of memory for %lld + %lld points", (long long)n, (long long)m);
-  double *y = x + n * d, *g = y + m * d;
+  double *y = x + n * d;
   to_double(a, n, d, x);
   to_double(b, m, d, y);
-  *out = mmd2(x, n, y, m, d, g);
+  *out = mmd2(x, n, y, m, d);
   free(x);
-  return isfinite(*out) ? WG_OK : wg_set_error(WG_EINVAL, "mmd: the points are not all finite");
+  return isfinite(*out) ? WG_OK : nan_status(a, n, b, m, d, "mmd");
 }
 
 /* Rows idx[s] of x, in double. */
@@ -90,10 +119,15 @@ static double subset_sum(const double *K, int64_t ld, const int64_t *ia, const i
   return total;
 }
 
-/* The kernel matrix K[i * nb + j] = k(a_i, b_j) in one dgemm. */
+/* The kernel matrix K[i * nb + j] = k(a_i, b_j), blocks of rows on any
+ * thread (each dgemm single-threaded): the same for every thread count. */
 static void kernel_matrix(const double *a, int64_t na, const double *b, int64_t nb, int d, double *K) {
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)na, (int)nb, d, 1.0 / d, a, d, b, d, 0.0, K, (int)nb);
-  for (int64_t i = 0; i < na * nb; i++) K[i] = (K[i] + 1) * (K[i] + 1) * (K[i] + 1);
+  const int64_t blocks = (na + KID_BLOCK - 1) / KID_BLOCK;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t k = 0; k < blocks; k++) {
+    const int64_t i0 = k * KID_BLOCK, rows = na - i0 < KID_BLOCK ? na - i0 : KID_BLOCK;
+    kernel_rows(a, i0, rows, b, nb, d, K + i0 * nb);
+  }
 }
 
 /* The subsets' MMD^2 from the three kernel matrices of the whole sets,
@@ -132,9 +166,8 @@ static wg_status subset_values(const float *a, int64_t n, const float *b, int64_
   const double ss = (double)s * (double)(s - 1);
 #pragma omp parallel
   {
-    /* Without the kernel matrices: the subsets' points x, y and mmd2's scratch g. */
-    double *x = k ? NULL : malloc(sizeof(double) * (size_t)(2 * s * d + KID_BLOCK * s));
-    double *y = x ? x + s * d : NULL, *g = y ? y + s * d : NULL;
+    /* Without the kernel matrices: the subsets' points x, y. */
+    double *x = k ? NULL : malloc(sizeof(double) * (size_t)(2 * s * d)), *y = x ? x + s * d : NULL;
     const int64_t big = n > m ? n : m;
     int64_t *perm = malloc(sizeof(int64_t) * (size_t)(big + 2 * s)), *ia = perm ? perm + big : NULL, *jb = ia ? ia + s : NULL;
     const int short_of_memory = !perm || (!k && !x);
@@ -148,7 +181,7 @@ static wg_status subset_values(const float *a, int64_t n, const float *b, int64_
       } else {
         gather(a, d, ia, s, x);
         gather(b, d, jb, s, y);
-        values[q] = mmd2(x, s, y, s, d, g);
+        values[q] = mmd2(x, s, y, s, d);
       }
     }
     if (short_of_memory) {
@@ -196,7 +229,7 @@ wg_status wg_kid(const float *a, int64_t n, const float *b, int64_t m, int d, in
     for (int k = 0; k < subsets; k++) ss += (v[k] - mean) * (v[k] - mean);
     *out = (wg_kid_result){.mean = mean, .std = sqrt(ss / subsets), .subsets = subsets,
                            .subset_size = subset_size};
-    if (!isfinite(mean)) st = wg_set_error(WG_EINVAL, "kid: the points are not all finite");
+    if (!isfinite(mean)) st = nan_status(a, n, b, m, d, "kid");
   }
   free(v);
   return st;
