@@ -208,6 +208,29 @@ static void case_kid_subsets(void) {
   free(a), free(b), free(c);
 }
 
+/* Sizes where OpenBLAS would split one product over threads: each figure
+ * is still the same, bit for bit, on one thread and on two. */
+static void case_thread_count_invariance(void) {
+  const int n = 500, d = 96;
+  float *a = normal_points(n, d, seed + 20), *b = normal_points(n, d, seed + 21);
+  double e[2], mmd[2];
+  wg_sliced_result sw[2];
+  wg_kid_result kid[2];
+  for (int t = 0; t < 2; t++) {
+    omp_set_num_threads(t + 1);
+    CHECK(wg_energy_distance(a, n, b, n, d, &e[t]) == WG_OK, "%s", wg_last_error());
+    CHECK(wg_mmd2_poly(a, n, b, n, d, &mmd[t]) == WG_OK, "%s", wg_last_error());
+    CHECK(wg_sliced_wasserstein(a, n, b, n, d, 1, 40, seed, &sw[t]) == WG_OK, "%s", wg_last_error());
+    CHECK(wg_kid(a, n, b, n, d, 10, 200, seed, &kid[t]) == WG_OK, "%s", wg_last_error());
+  }
+  omp_set_num_threads(2);
+  CHECK(e[0] == e[1], "energy %.17g %.17g", e[0], e[1]);
+  CHECK(mmd[0] == mmd[1], "mmd %.17g %.17g", mmd[0], mmd[1]);
+  CHECK(sw[0].value == sw[1].value && sw[0].se == sw[1].se, "sliced %.17g %.17g", sw[0].value, sw[1].value);
+  CHECK(kid[0].mean == kid[1].mean && kid[0].std == kid[1].std, "kid %.17g %.17g", kid[0].mean, kid[1].mean);
+  free(a), free(b);
+}
+
 static void case_precision_recall_by_hand(void) {
   /* Real 0 1 2 3 on a line, k = 1: every real radius is 1. Generated 0.5,
    * 10, 2.9: radii (to the nearest other) 2.4, 7.1, 2.4. Precision: 0.5
@@ -240,6 +263,7 @@ int main(void) {
   RUN(case_energy_closed_forms);
   RUN(case_mmd_brute_force);
   RUN(case_kid_subsets);
+  RUN(case_thread_count_invariance);
   RUN(case_precision_recall_by_hand);
   CHECK_EXIT();
 }
