@@ -135,8 +135,8 @@ wg_status wg_sliced_directions(uint64_t seed, int projections, int d, double *th
 /* SW_p between a[n, d] and b[m, d] (uniform weights) over the projections
  * wg_sliced_directions(seed, ...) draws: each projection's W_p is the 1-D
  * closed form (wg_wasserstein_1d). p >= 1. Cost O(L (n + m) (d + log(n + m)))
- * (the projections by dgemm, 16 directions at a time); memory: the points in
- * double and 16 (n + m) projected values per thread. The same values for
+ * (the projections by dgemm, 32 directions at a time); memory: the points in
+ * double and 32 (n + m) projected values per thread. The same values for
  * every thread count. */
 wg_status wg_sliced_wasserstein(const float *a, int64_t n, const float *b, int64_t m, int d, double p,
                                 int projections, uint64_t seed, wg_sliced_result *out);

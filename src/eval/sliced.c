@@ -13,7 +13,7 @@
 
 /* SLICED_BLOCK: directions projected together, one dgemm for each set:
  * the unit of work of one thread. */
-enum { SLICED_SALT = 0x511ced, SLICED_BLOCK = 16 };
+enum { SLICED_SALT = 0x511ced, SLICED_BLOCK = 32 };
 
 wg_status wg_sliced_directions(uint64_t seed, int projections, int d, double *theta) {
   if (!theta || projections < 1 || d < 1) return wg_set_error(WG_EINVAL, "sliced: need projections >= 1 and d >= 1");

@@ -1,7 +1,7 @@
 /* The evaluation of a run's samples during training (--eval-every): the
  * exact W1 and the sliced W1, each beside its real-vs-real floor. Only
  * these two: they need no classifier, and at n = 200 images they take
- * 10 ms and 16 ms (bench_eval, docs/eval.md), a small part of one training
+ * 14 ms and 25 ms (bench_eval, docs/eval.md), a small part of one training
  * iteration;
  * KID, precision/recall and the energy distance are left to wgan eval. */
 #include <stdlib.h>
