@@ -1,7 +1,7 @@
 /* loss.png: the critic's W estimate over training, raw and median-filtered,
  * with the evaluations beside it: the exact W1 and its floor on the W axis,
  * the sliced W1 and its floor on a second axis (its scale is its own: in 784
- * dimensions it is a hundred times smaller than W1). */
+ * dimensions it is about 250 times smaller than W1). */
 #include <math.h>
 #include <stdlib.h>
 

@@ -2,8 +2,8 @@
  * found there, in one page that needs no network. */
 #include <dirent.h>
 #include <errno.h>
-#include <math.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
