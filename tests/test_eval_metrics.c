@@ -81,6 +81,13 @@ static void case_sliced_closed_forms(void) {
   CHECK(wg_sliced_wasserstein(a, n, b, n, d, 1, 50, seed + 1, &two) == WG_OK, "%s", wg_last_error());
   CHECK(one.value == two.value && one.se == two.se, "threads: %.17g %.17g", one.value, two.value);
   CHECK(wg_sliced_wasserstein(a, n, b, n, d, 0.5, 10, seed, &one) == WG_EINVAL, "p < 1 refused");
+  /* Each projection is 1-Lipschitz, so SW1 <= W1 of the same samples (the exact solver's). */
+  float *c = normal_points(n, d, seed + 3);
+  double w1, unused;
+  CHECK(wg_sliced_wasserstein(a, n, c, n, d, 1, 100, seed, &one) == WG_OK, "%s", wg_last_error());
+  CHECK(wg_eval_w1(a, c, c, n, d, &w1, &unused) == WG_OK, "%s", wg_last_error());
+  CHECK(one.value <= w1 * (1 + 1e-12) && one.value > 0.1 * w1, "SW1 %g against W1 %g", one.value, w1);
+  free(c);
   free(a), free(b), free(theta);
 }
 
