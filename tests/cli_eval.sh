@@ -84,6 +84,12 @@ swu=$(json sliced_w "$T/u.json"); eu=$(json energy "$T/u.json"); pu=$(json preci
 if awk -v a="$sw" -v b="$swf" -v u="$swu" -v e="$e" -v eu="$eu" -v p="$p" -v r="$r" -v pu="$pu" \
      'BEGIN { exit !(a < 1.5 * b && u > 1.5 * a && eu > 3 * e && p > 0.8 && r > 0.8 && pu < 0.3) }'; then ok eval_points_sliced_energy_pr
 else fail eval_points_sliced_energy_pr "sliced $sw floor $swf noise $swu energy $e noise $eu P $p R $r noise P $pu"; fi
+# A run's generator: each repetition draws new samples, so the W1 values spread
+# (a collapsed early generator: far above the floor's interval).
+"$W" eval "$(dirname "$0")/data/checkpoint-v1-8gaussians-gp.safetensors" -n 200 --bootstrap 4 --json >"$T/g.json" 2>&1
+gsd=$(json w1_std "$T/g.json"); glo=$(json w1_lo "$T/g.json"); fhi=$(json w1_floor_hi "$T/g.json")
+if awk -v s="$gsd" -v lo="$glo" -v f="$fhi" 'BEGIN { exit !(s > 0 && lo > f) }'; then ok eval_generator_bootstrap
+else fail eval_generator_bootstrap "$(cat "$T/g.json")"; fi
 # Images with the classifier: KID and precision/recall in its features, each with its floor.
 WGAN_CLASSIFIER="$T/cls.safetensors" "$W" eval --samples "$T/noise.idx" --data fashion-mnist -n 200 --kid-subsets 20 >"$T/kn.out" 2>&1
 if grep -q "^KID .*std over 20 subsets of 100" "$T/kn.out" && grep -q "^precision .*classifier features" "$T/kn.out" &&
