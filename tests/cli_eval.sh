@@ -65,6 +65,37 @@ w1=$(json w1 "$T/unif.json"); near=$(json within_3sigma "$T/unif.json")
 if awk -v a="$w1" -v b="$fl" -v s="$near" 'BEGIN { exit !(a > 5 * b && s < 0.1) }'; then ok eval_points_noise
 else fail eval_points_noise "w1 $w1 floor $fl near $near"; fi
 
+# The figures beside W1 on points; the error bars the same for one thread and two
+# (repetition r is a function of (seed, r) alone, each solve single-threaded), and
+# holding the repetitions' mean.
+"$W" eval --samples "$T/toy.csv" --data 8gaussians -n 300 --bootstrap 6 --threads 1 --json >"$T/b1.json" 2>&1
+"$W" eval --samples "$T/toy.csv" --data 8gaussians -n 300 --bootstrap 6 --threads 2 --json >"$T/b2.json" 2>&1
+m=$(json w1_mean "$T/b1.json"); lo=$(json w1_lo "$T/b1.json"); hi=$(json w1_hi "$T/b1.json"); sd=$(json w1_std "$T/b1.json")
+fm=$(json w1_floor_mean "$T/b1.json"); reps=$(json bootstrap "$T/b1.json")
+boot_keys() { tr ',' '\n' <"$1" | grep -E '^"w1_(floor_)?(mean|std|se|lo|hi)"'; }
+if [ "$(boot_keys "$T/b1.json" | wc -l)" = 10 ] && [ "$(boot_keys "$T/b1.json")" = "$(boot_keys "$T/b2.json")" ] && [ "$reps" = 6 ] && grep -q '"bootstrap_interval":"percentile' "$T/b1.json" &&
+   awk -v m="$m" -v lo="$lo" -v hi="$hi" -v s="$sd" -v f="$fm" 'BEGIN { exit !(lo <= m && m <= hi && s > 0 && f > 0 && m < 2 * f) }'; then
+  ok eval_bootstrap_threads_identical
+else fail eval_bootstrap_threads_identical "$(cat "$T/b1.json"; diff <(boot_keys "$T/b1.json") <(boot_keys "$T/b2.json"))"; fi
+sw=$(json sliced_w "$T/b1.json"); swf=$(json sliced_w_floor "$T/b1.json"); e=$(json energy "$T/b1.json")
+p=$(json precision "$T/b1.json"); r=$(json recall "$T/b1.json")
+"$W" eval --samples "$T/unif.csv" --data 8gaussians -n 300 --json >"$T/u.json" 2>&1
+swu=$(json sliced_w "$T/u.json"); eu=$(json energy "$T/u.json"); pu=$(json precision "$T/u.json")
+if awk -v a="$sw" -v b="$swf" -v u="$swu" -v e="$e" -v eu="$eu" -v p="$p" -v r="$r" -v pu="$pu" \
+     'BEGIN { exit !(a < 1.5 * b && u > 1.5 * a && eu > 3 * e && p > 0.8 && r > 0.8 && pu < 0.3) }'; then ok eval_points_sliced_energy_pr
+else fail eval_points_sliced_energy_pr "sliced $sw floor $swf noise $swu energy $e noise $eu P $p R $r noise P $pu"; fi
+# A run's generator: each repetition draws new samples, so the W1 values spread
+# (a collapsed early generator: far above the floor's interval).
+"$W" eval "$(dirname "$0")/data/checkpoint-v1-8gaussians-gp.safetensors" -n 200 --bootstrap 4 --json >"$T/g.json" 2>&1
+gsd=$(json w1_std "$T/g.json"); glo=$(json w1_lo "$T/g.json"); fhi=$(json w1_floor_hi "$T/g.json")
+if awk -v s="$gsd" -v lo="$glo" -v f="$fhi" 'BEGIN { exit !(s > 0 && lo > f) }'; then ok eval_generator_bootstrap
+else fail eval_generator_bootstrap "$(cat "$T/g.json")"; fi
+# Images with the classifier: KID and precision/recall in its features, each with its floor.
+WGAN_CLASSIFIER="$T/cls.safetensors" "$W" eval --samples "$T/noise.idx" --data fashion-mnist -n 200 --kid-subsets 20 >"$T/kn.out" 2>&1
+if grep -q "^KID .*std over 20 subsets of 100" "$T/kn.out" && grep -q "^precision .*classifier features" "$T/kn.out" &&
+   grep -q "^sliced W1" "$T/kn.out" && grep -q "^energy .*pixel space" "$T/kn.out"; then ok eval_images_kid_pr_text
+else fail eval_images_kid_pr_text "$(cat "$T/kn.out")"; fi
+
 # Bad inputs: one line on stderr, exit 2, nothing on stdout.
 bad() { # NAME PATTERN ARGS...
   local name=$1 pat=$2; shift 2
@@ -87,4 +118,8 @@ bad bad_classifier_missing "absent.safetensors" eval --samples "$T/real.idx" --d
 bad bad_checkpoint_missing "norun: cannot open" eval "$T/norun"
 bad bad_n "-n" eval --samples "$T/real.idx" --data fashion-mnist -n 1
 bad bad_classifier_out "--out" classifier train --epochs 1
+bad bad_bootstrap "--bootstrap" eval --samples "$T/toy.csv" --data 8gaussians --bootstrap -1
+bad bad_sliced_p "--sliced-p" eval --samples "$T/toy.csv" --data 8gaussians --sliced-p 0.5
+bad bad_kid_subset "subset size 900" eval --samples "$T/real.idx" --data fashion-mnist -n 100 --classifier "$T/cls.safetensors" --kid-subset-size 900
+bad bad_pr_k "k = 200" eval --samples "$T/toy.csv" --data 8gaussians -n 150 --pr-k 200
 exit 0

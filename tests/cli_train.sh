@@ -32,9 +32,11 @@ for loss in clip gp gan; do
   else fail "train_${loss}_idx" "$(tail -n 2 "$T/err")"; fi
 done
 
-# --eval-every: the exact W1 of samples and its floor, logged, and drawn in loss.png by gnuplot
+# --eval-every: the exact W1 of samples and its floor, and the sliced W1 of the same samples
+# (never above W1: each projection is 1-Lipschitz), logged, and drawn in loss.png by gnuplot
 if $W train --data 8gaussians --iters 4 "${FAST[@]}" --eval-every 2 --out "$T/evals" 2>/dev/null &&
-   awk -F, 'NR > 1 && $2 > 0 && $3 > 0 {rows++} END {exit rows != 2}' "$T/evals/evals.csv"; then ok eval_every_logs_w1
+   awk -F, 'NR > 1 && $2 > 0 && $3 > 0 && $4 > 0 && $5 > 0 && $4 <= $2 && $5 <= $3 {rows++} END {exit rows != 2}' \
+     "$T/evals/evals.csv"; then ok eval_every_logs_w1
 else fail eval_every_logs_w1 "$(cat "$T/evals/evals.csv" 2>&1 | head -3)"; fi
 if ! command -v "${WGAN_GNUPLOT:-gnuplot}" >/dev/null; then echo "skip eval_every_draws_loss_png: ${WGAN_GNUPLOT:-gnuplot} not installed"
 elif [ -s "$T/evals/loss.png" ] && grep -q "loss.png" "$T/evals/report.html"; then ok eval_every_draws_loss_png

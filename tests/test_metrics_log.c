@@ -121,13 +121,13 @@ static void case_evals(void) {
   wg_evals_log *log = wg_evals_log_open(p, -1);
   CHECK(log != NULL, "%s", wg_last_error());
   if (!log) return;
-  for (long it = 0; it <= 1000; it += 250) wg_evals_log_append(log, &(wg_eval_row){it, 1.0 / (it + 1), 0.03125});
+  for (long it = 0; it <= 1000; it += 250) wg_evals_log_append(log, &(wg_eval_row){it, 1.0 / (it + 1), 0.03125, 0, 0});
   wg_evals_log_close(log);
-  CHECK(strcmp(read_text(p), "iter,w1,w1_floor\n0,1,0.03125\n250,0.00398406375,0.03125\n500,0.00199600798,0.03125\n"
-                             "750,0.00133155792,0.03125\n1000,0.000999000999,0.03125\n") == 0,
+  CHECK(strcmp(read_text(p), WG_EVALS_HEADER "\n0,1,0.03125,0,0\n250,0.00398406375,0.03125,0,0\n500,0.00199600798,0.03125,0,0\n"
+                             "750,0.00133155792,0.03125,0,0\n1000,0.000999000999,0.03125,0,0\n") == 0,
         "'%s'", read_text(p));
   log = wg_evals_log_open(p, 600);
-  wg_evals_log_append(log, &(wg_eval_row){600, 2, 3});
+  wg_evals_log_append(log, &(wg_eval_row){600, 2, 3, 0, 0});
   wg_evals_log_close(log);
   wg_eval_row *rows = NULL;
   size_t n = 0;

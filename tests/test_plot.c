@@ -108,7 +108,7 @@ static void case_loss_png(void) {
     rows[i] = (wg_metrics_row){.iter = i, .w_estimate = w + 0.25 * wg_rng_normal(&r), .critic_iters = 5};
     rows[i].critic_loss = -rows[i].w_estimate;
   }
-  for (int k = 0; k < E; k++) ev[k] = (wg_eval_row){k * 500, 1.4 * exp(-k * 500 / 900.0) + 0.15, 0.08};
+  for (int k = 0; k < E; k++) ev[k] = (wg_eval_row){k * 500, 1.4 * exp(-k * 500 / 900.0) + 0.15, 0.08, NAN, NAN};
   char p[512];
   out_path(p, sizeof p, "loss.png");
   CHECK(wg_plot_loss(rows, N, ev, E, "8gaussians, WGAN-GP", p) == WG_OK, "%s", wg_last_error());

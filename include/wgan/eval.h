@@ -1,8 +1,10 @@
 /* Evaluating generators: the exact W1 between generated and held-out real
  * samples beside the floor that sampling noise sets (W1 between two real
- * samples of the same size), mode coverage on the 2-D mixtures, and a
- * Fréchet distance in the feature space of a small CNN classifier trained on
- * Fashion-MNIST with this library.
+ * samples of the same size), with error bars from repetitions on fresh
+ * subsamples; the sliced W and the energy distance; mode coverage on the
+ * 2-D mixtures; and a Fréchet distance, KID and k-NN precision / recall in
+ * the feature space of a small CNN classifier trained on Fashion-MNIST with
+ * this library.
  *
  * That Fréchet distance is NOT the Inception FID of the literature: the
  * features are the 128-d penultimate layer of our own 28x28 classifier, so
@@ -117,6 +119,79 @@ typedef struct {
 wg_status wg_classifier_make(const char *path, const wg_classifier_opts *o, int64_t limit,
                              wg_classifier_progress progress, void *user, wg_classifier_report *out);
 
+/* ---- sliced Wasserstein ---- */
+
+typedef struct {
+  double value;       /* SW_p = (mean over the projections of W_p^p)^(1/p) */
+  double se;          /* its Monte-Carlo standard error (delta method for the 1/p power) */
+  int projections;
+  double p;
+} wg_sliced_result;
+
+/* The directions theta[projections, d]: direction l is a standard normal
+ * vector (in float) of stream (seed, l) scaled to unit length in double,
+ * so uniform on the sphere and independent of the thread count. */
+wg_status wg_sliced_directions(uint64_t seed, int projections, int d, double *theta);
+/* SW_p between a[n, d] and b[m, d] (uniform weights) over the projections
+ * wg_sliced_directions(seed, ...) draws: each projection's W_p is the 1-D
+ * closed form (wg_wasserstein_1d). p >= 1. Cost O(L (n + m) (d + log(n + m)))
+ * (the projections by dgemm, 32 directions at a time); memory: the points in
+ * double and 32 (n + m) projected values per thread. The same values for
+ * every thread count. */
+wg_status wg_sliced_wasserstein(const float *a, int64_t n, const float *b, int64_t m, int d, double p,
+                                int projections, uint64_t seed, wg_sliced_result *out);
+
+/* ---- kernel metrics ---- */
+
+/* The energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| (Euclidean), by
+ * its unbiased U-statistic (pairs i != j within a set), between a[n, d]
+ * and b[m, d], n, m >= 2. O((n + m)^2 d). The same value for every thread
+ * count. */
+wg_status wg_energy_distance(const float *a, int64_t n, const float *b, int64_t m, int d, double *out);
+
+/* The unbiased MMD^2 with the polynomial kernel k(x, y) = (x.y / d + 1)^3
+ * between a[n, d] and b[m, d] (n, m >= 2), over the whole sets. The same
+ * value for every thread count. */
+wg_status wg_mmd2_poly(const float *a, int64_t n, const float *b, int64_t m, int d, double *out);
+
+typedef struct {
+  double mean, std;   /* over the subsets of the unbiased MMD^2 */
+  int subsets;
+  int64_t subset_size;
+} wg_kid_result;
+
+/* KID (Binkowski et al. 2018): the unbiased polynomial MMD^2 on `subsets`
+ * pairs of random subsets of subset_size samples of a and of b (each drawn
+ * without replacement from stream (seed, subset)); mean and std over them
+ * (divided by subsets, as the reference code and torch-fidelity report it).
+ * 2 <= subset_size <= min(n, m). The same values for every thread count. */
+wg_status wg_kid(const float *a, int64_t n, const float *b, int64_t m, int d, int subsets,
+                 int64_t subset_size, uint64_t seed, wg_kid_result *out);
+
+/* ---- precision and recall by k-nearest-neighbour manifolds ---- */
+
+/* Kynkaanniemi et al. 2019: a set's manifold is the union of the balls
+ * around its points with the radius of each point's distance to its k-th
+ * nearest neighbour in the set (itself excluded). precision = share of
+ * gen[n_gen, d] inside real's manifold; recall = share of real[n_real, d]
+ * inside gen's. 1 <= k < both sizes. O(n^2 d). */
+wg_status wg_precision_recall(const float *real, int64_t n_real, const float *gen, int64_t n_gen, int d,
+                              int k, double *precision, double *recall);
+
+/* ---- error bars: repetitions on independent subsamples ---- */
+
+typedef struct {
+  int64_t count;
+  double mean;
+  double std;         /* sample std (divided by count - 1; 0 for one value) */
+  double se;          /* std / sqrt(count): the standard error of the mean */
+  double lo, hi;      /* the 95 % percentile interval: the 2.5 % and 97.5 % quantiles of the values
+                         (linear interpolation between order statistics, numpy's default) */
+} wg_eval_summary;
+
+/* Summarises values[count] (count >= 1, all finite). */
+wg_status wg_eval_summarize(const double *values, int64_t count, wg_eval_summary *out);
+
 /* ---- the whole evaluation of `wgan eval` ---- */
 
 /* The real data an evaluation compares with: two disjoint pools, the
@@ -155,10 +230,17 @@ typedef struct {
    * NULL: classifier.safetensors in search_dir (if not NULL), then in the
    * current folder; none found leaves the Frechet distance out. */
   const char *classifier, *search_dir;
+  int bootstrap;                /* repetitions of W1 and its floor on fresh subsamples; 0: none */
+  int projections;              /* of the sliced W; 0: none */
+  double sliced_p;              /* its exponent (>= 1) */
+  int kid_subsets;              /* KID's subsets (0: 100) */
+  int64_t kid_subset_size;      /* 0: min(1000, n / 2) */
+  int pr_k;                     /* precision/recall's k (0: 3) */
 } wg_eval_opts;
 
 typedef struct {
   int64_t n, dim;
+  int is_image;                 /* the samples are images (the energy distance is in pixel space) */
   double w1, w1_floor;
   int has_frechet;
   double frechet, frechet_floor;
@@ -166,14 +248,39 @@ typedef struct {
   int has_modes;
   wg_mode_coverage modes;
   const char *heldout;          /* what the real samples are */
+  int has_bootstrap;
+  wg_eval_summary w1_boot, floor_boot;
+  int has_sliced;
+  wg_sliced_result sliced, sliced_floor;
+  double energy, energy_floor;  /* in pixel space for images, the points' space otherwise */
+  int has_kid;                  /* in the classifier's features, with the Frechet distance */
+  wg_kid_result kid, kid_floor;
+  int has_pr;                   /* in the classifier's features for 28x28 images, raw space for points;
+                                   none for other images */
+  double precision, recall, precision_floor, recall_floor;
+  int pr_k;
 } wg_eval_result;
 
-/* The default options: seed 1, n chosen by the data. */
+/* The default options: seed 1, n chosen by the data, 200 projections of
+ * the sliced W1, no bootstrap. */
 wg_eval_opts wg_eval_defaults(void);
 /* The exact W1 of n generated against n held-out real samples beside the
- * floor W1(real, real) of the same n; for 28x28 images the Frechet distance
- * in the classifier's features; for the 2-D mixtures the modes covered.
+ * floor W1(real, real) of the same n (and with o->bootstrap, wg_eval_repeat
+ * over [0, bootstrap) summarised); the sliced W and the energy distance,
+ * each with its floor; for 28x28 images the Frechet distance, KID and
+ * precision / recall in the classifier's features, for points precision /
+ * recall in their own space; for the 2-D mixtures the modes covered.
  * Images are compared in [0, 1], whatever the generator's output range. */
 wg_status wg_evaluate(const wg_eval_opts *o, wg_eval_result *out);
+
+/* Repetitions r0 <= r < r1 of the exact W1 and its floor, each on fresh
+ * subsamples of the n wg_evaluate would use: real and the floor's real from
+ * their pools, generated samples n of the file's (without replacement) or n
+ * new draws of the generator, all from stream (o->seed, r) alone. So any
+ * split of [0, R) over processes gives the same values; combine them with
+ * wg_eval_summarize. w1[r - r0], floor[r - r0]. The solves run on
+ * omp_get_max_threads() threads, one single-threaded solve each: the values
+ * are the same for every thread count. */
+wg_status wg_eval_repeat(const wg_eval_opts *o, int64_t r0, int64_t r1, double *w1, double *floor);
 
 #endif

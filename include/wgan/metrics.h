@@ -1,7 +1,9 @@
 /* The metric logs of a training run, as CSV files:
  *   metrics.csv  iter,critic_loss,w_estimate,gp,gen_loss,critic_iters,seconds,samples_per_s
  *                (one row per generator iteration)
- *   evals.csv    iter,w1,w1_floor  (one row per exact-W1 evaluation)
+ *   evals.csv    iter,w1,w1_floor,sliced_w1,sliced_w1_floor
+ *                (one row per evaluation; a log of the older iter,w1,w1_floor
+ *                is read with NaN sliced columns, and upgraded when resumed)
  * Each row goes to the file with one write() as soon as it is appended, so a
  * crash loses at most the row being written. Iterations must increase.
  * Numbers are written with 9 significant digits; NaN and infinities as
@@ -13,7 +15,7 @@
 #include "wgan/base.h"
 
 #define WG_METRICS_HEADER "iter,critic_loss,w_estimate,gp,gen_loss,critic_iters,seconds,samples_per_s"
-#define WG_EVALS_HEADER "iter,w1,w1_floor"
+#define WG_EVALS_HEADER "iter,w1,w1_floor,sliced_w1,sliced_w1_floor"
 
 typedef struct {
   long iter;            /* generator iteration */
@@ -30,6 +32,8 @@ typedef struct {
   long iter;
   double w1;            /* exact W1(generated, real) */
   double w1_floor;      /* exact W1(real, real held out) on the same n: the sampling-noise floor */
+  double sliced_w1;     /* sliced W1(generated, real) over random projections; NaN if not measured */
+  double sliced_w1_floor;
 } wg_eval_row;
 
 typedef struct wg_metrics_log wg_metrics_log;

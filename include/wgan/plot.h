@@ -96,7 +96,9 @@ wg_status wg_median_filter(const double *x, size_t n, size_t width, double *out)
 
 /* The loss figure of a training run: the critic's W estimate against the
  * generator iteration, raw (thin, light) and through a median filter of width
- * 101, plus the exact W1 evaluations (points joined by a line) when nevals > 0. */
+ * 101, plus the evaluations when nevals > 0: the exact W1 (points joined by a
+ * line) and its floor, and where evals have one the sliced W1 and its floor
+ * against a second axis. */
 wg_status wg_plot_loss(const wg_metrics_row *rows, size_t n,       /* rows: [n] */
                        const wg_eval_row *evals, size_t nevals,    /* evals: [nevals] */
                        const char *title, const char *png_path);

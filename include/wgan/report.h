@@ -19,7 +19,8 @@ typedef struct {
 } wg_report;
 
 /* Writes run_dir/report.html (to a temporary name, then renamed): the title,
- * the configuration and results as tables, loss.png, then the other PNG files
+ * the results, the last evaluations of run_dir/evals.csv if there is one (or
+ * why it cannot be read), the configuration, loss.png, then the other PNG files
  * of run_dir grouped by name prefix ("samples_000500.png" is in group
  * "samples", iteration 500) and sorted by iteration, then a list of every
  * file in run_dir. No network: inline CSS, images by relative name. Every

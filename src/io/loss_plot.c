@@ -1,5 +1,7 @@
 /* loss.png: the critic's W estimate over training, raw and median-filtered,
- * with the exact W1 evaluations beside it. */
+ * with the evaluations beside it: the exact W1 and its floor on the W axis,
+ * the sliced W1 and its floor on a second axis (its scale is its own: in 784
+ * dimensions it is about 250 times smaller than W1). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -49,17 +51,23 @@ static size_t thin_envelope(double *x, double *y, size_t n) {
 wg_status wg_plot_loss(const wg_metrics_row *rows, size_t n, const wg_eval_row *evals, size_t nevals,
                        const char *title, const char *png_path) {
   if ((n && !rows) || (nevals && !evals)) return wg_set_error(WG_EINVAL, "loss plot: NULL rows");
-  double *buf = malloc((4 * n + 2 * nevals + 1) * sizeof *buf);
+  double *buf = malloc((4 * n + 5 * nevals + 1) * sizeof *buf);
   if (!buf) return wg_set_error(WG_ENOMEM, "loss plot: out of memory for %zu rows", n);
   double *it = buf, *w = it + n, *sx = w + n, *sy = sx + n; /* each [n] */
-  double *eval_it = sy + n, *eval_w1 = eval_it + nevals;     /* each [nevals] */
+  double *eval_it = sy + n, *eval_w1 = eval_it + nevals, *eval_floor = eval_w1 + nevals; /* each [nevals] */
+  double *eval_sw = eval_floor + nevals, *eval_sw_floor = eval_sw + nevals;
   for (size_t i = 0; i < n; i++) {
     it[i] = (double)rows[i].iter;
     w[i] = rows[i].w_estimate;
   }
+  int has_sliced = 0;
   for (size_t i = 0; i < nevals; i++) {
     eval_it[i] = (double)evals[i].iter;
     eval_w1[i] = evals[i].w1;
+    eval_floor[i] = evals[i].w1_floor;
+    eval_sw[i] = evals[i].sliced_w1;
+    eval_sw_floor[i] = evals[i].sliced_w1_floor;
+    has_sliced |= isfinite(evals[i].sliced_w1);
   }
   wg_status st = wg_median_filter(w, n, LOSS_MEDIAN_WIDTH, sy);
   if (st) {
@@ -78,17 +86,23 @@ wg_status wg_plot_loss(const wg_metrics_row *rows, size_t n, const wg_eval_row *
     ns++;
   }
   size_t nraw = thin_envelope(it, w, n);
-  wg_plot_series series[3] = {
+  wg_plot_series series[6] = {
       {.label = "W estimate (-critic loss)", .x = it, .y = w, .n = nraw, .color = "#a0b4d8", .size = 0.8},
       {.label = "median of 101", .x = sx, .y = sy, .n = ns, .color = "#1f4e9c", .size = 2},
       {.label = "exact W1(generated, real)", .x = eval_it, .y = eval_w1, .n = nevals,
        .style = WG_PLOT_LINESPOINTS, .color = "#d62728", .size = 1.5},
+      {.label = "its floor W1(real, real)", .x = eval_it, .y = eval_floor, .n = nevals, .color = "#e8a0a0", .size = 1.5},
+      {.label = "sliced W1 (right axis)", .x = eval_it, .y = eval_sw, .n = nevals, .style = WG_PLOT_LINESPOINTS,
+       .color = "#2ca02c", .size = 1.2, .y2 = 1},
+      {.label = "its floor (right axis)", .x = eval_it, .y = eval_sw_floor, .n = nevals, .color = "#9fd89f",
+       .size = 1.2, .y2 = 1},
   };
   wg_plot_panel panel = {.title = title ? title : "critic's estimate of W",
                          .xlabel = "generator iteration",
                          .ylabel = "W",
+                         .y2label = has_sliced ? "sliced W1" : NULL,
                          .series = series,
-                         .nseries = nevals ? 3 : 2};
+                         .nseries = !nevals ? 2 : has_sliced ? 6 : 4};
   wg_plot_figure fig = {.panels = &panel, .npanels = 1, .width = 800, .height = 500};
   st = wg_plot_render(&fig, png_path);
   free(buf);

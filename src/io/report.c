@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,11 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "wgan/metrics.h"
 #include "wgan/report.h"
+
+/* Evaluations shown: the last ones (all of them are in evals.csv). */
+enum { REPORT_EVAL_ROWS = 12 };
 
 typedef struct {
   char *name;      /* file name in the run directory */
@@ -148,6 +153,44 @@ static void put_figure(FILE *f, const entry *e) {
   fputs("</figcaption></figure>\n", f);
 }
 
+static void put_number(FILE *f, double v) {
+  if (isnan(v)) fputs("<td>&ndash;</td>", f);
+  else fprintf(f, "<td>%.6g</td>", v);
+}
+
+/* The last evaluations of run_dir/evals.csv (--eval-every), if it has any. */
+static void put_evaluations(FILE *f, const char *run_dir) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/evals.csv", run_dir);
+  wg_eval_row *rows = NULL;
+  size_t n = 0;
+  if (access(path, F_OK) != 0) return;
+  if (wg_evals_read(path, &rows, &n) != WG_OK) {
+    fputs("<h2>Evaluations</h2>\n<p>", f);
+    put_escaped(f, wg_last_error());
+    fputs("</p>\n", f);
+    return;
+  }
+  if (n == 0) {
+    free(rows);
+    return;
+  }
+  fputs("<h2>Evaluations</h2>\n<p>Each beside its floor, the same distance between two real samples of the same "
+        "size (sampling noise): a generator is as good as these can tell when it reaches it.</p>\n<table>\n"
+        "<tr><th>iteration</th><th>exact W1</th><th>floor</th><th>sliced W1</th><th>floor</th></tr>\n", f);
+  for (size_t i = n > REPORT_EVAL_ROWS ? n - REPORT_EVAL_ROWS : 0; i < n; i++) {
+    fprintf(f, "<tr><td>%ld</td>", rows[i].iter);
+    put_number(f, rows[i].w1);
+    put_number(f, rows[i].w1_floor);
+    put_number(f, rows[i].sliced_w1);
+    put_number(f, rows[i].sliced_w1_floor);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n", f);
+  if (n > REPORT_EVAL_ROWS) fprintf(f, "<p>The last %d of %zu; all in evals.csv.</p>\n", REPORT_EVAL_ROWS, n);
+  free(rows);
+}
+
 static const char *const css =
     "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
     "h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}"
@@ -157,7 +200,7 @@ static const char *const css =
     "figure img{max-width:100%;border:1px solid #ddd}.gallery img{max-width:360px}"
     "figcaption{font-size:.85em;color:#555;text-align:center}ul.files{font-family:monospace}";
 
-static void put_page(FILE *f, const wg_report *r, entry *v, size_t n) {
+static void put_page(FILE *f, const char *run_dir, const wg_report *r, entry *v, size_t n) {
   const char *title = r->title ? r->title : "wgan run";
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
   put_escaped(f, title);
@@ -165,6 +208,7 @@ static void put_page(FILE *f, const wg_report *r, entry *v, size_t n) {
   put_escaped(f, title);
   fputs("</h1>\n", f);
   put_table(f, "Results", r->results, r->nresults);
+  put_evaluations(f, run_dir);
   put_table(f, "Configuration", r->config, r->nconfig);
 
   qsort(v, n, sizeof *v, by_group_then_iter);
@@ -223,7 +267,7 @@ wg_status wg_report_write(const char *run_dir, const wg_report *report) {
       unlink(tmp);
     }
   } else {
-    put_page(f, report, v, n);
+    put_page(f, run_dir, report, v, n);
     int bad = fflush(f) != 0 || ferror(f) || fchmod(fd, 0644) != 0 || fsync(fd) != 0;
     bad |= fclose(f) != 0;
     if (bad) st = wg_set_error(WG_EIO, "%s: write failed: %s", final, strerror(errno));
