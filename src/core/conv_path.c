@@ -1,0 +1,36 @@
+/* Which implementation serves each convolution kernel: a fixed rule per
+ * vector level and shape, never a timing at run time (results would then
+ * depend on the machine's load). The figures behind it are in docs/conv.md
+ * (bench/bench_ops, both implementations side by side):
+ *   - small K = C*KH*KW (the first layer of the MNIST critic, C = 1, 5x5,
+ *     K = 25): oneDNN, 10-20x faster than im2col + sgemm, whose inner
+ *     dimension is too short, on AVX-512 and under the AVX2 cap alike;
+ *   - larger K: im2col + OpenBLAS's sgemm over chunks of samples, 5-50 %
+ *     faster than oneDNN on the tape's plain NCHW layout on both levels. */
+#include "core/conv_kernels.h"
+
+/* K up to which oneDNN serves a convolution. */
+enum { DNNL_MAX_K = 64 };
+
+wg_conv_path wg_conv_path_for(int kind, const wg_conv_geom *g) {
+  (void)kind;
+  return g->C * g->KH * g->KW <= DNNL_MAX_K ? WG_CONV_PATH_DNNL : WG_CONV_PATH_OWN;
+}
+
+/* oneDNN where the rule says so and it has an implementation, else our own. */
+static void serve(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out, float *scratch) {
+  if (wg_conv_path_for(kind, g) == WG_CONV_PATH_DNNL && !wg_conv2d_dnnl(kind, g, a, b, out)) return;
+  wg_conv2d_own(kind, g, a, b, out, scratch);
+}
+
+void wg_conv2d_fwd_kernel(const wg_conv_geom *g, const float *x, const float *w, float *y, float *scratch) {
+  serve(WG_CONV_FWD, g, x, w, y, scratch);
+}
+
+void wg_conv2d_bwd_data_kernel(const wg_conv_geom *g, const float *dy, const float *w, float *dx, float *scratch) {
+  serve(WG_CONV_BWD_DATA, g, dy, w, dx, scratch);
+}
+
+void wg_conv2d_bwd_weight_kernel(const wg_conv_geom *g, const float *x, const float *dy, float *dw, float *scratch) {
+  serve(WG_CONV_BWD_WEIGHT, g, x, dy, dw, scratch);
+}
