@@ -60,16 +60,21 @@ static void plain_md(dnnl_memory_desc_t *md, int a, int b, int c, int d, dnnl_fo
   dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, tag);
 }
 
+static int pad_bottom(const wg_conv_geom *g) { return (g->OH - 1) * g->sh + g->KH - g->H - g->pt; }
+static int pad_right(const wg_conv_geom *g) { return (g->OW - 1) * g->sw + g->KW - g->W - g->pl; }
+
+int wg_conv2d_dnnl_serves(const wg_conv_geom *g) {
+  return g->N > 0 && g->OH > 0 && g->OW > 0 && pad_bottom(g) >= 0 && pad_right(g) >= 0;
+}
+
 /* The forward descriptor of g (every kind needs it: the others take it as
- * their hint). Bottom/right padding is what makes OH, OW come out, which may
- * be negative where the last rows are never read. */
+ * their hint). */
 static dnnl_status_t forward_desc(const wg_conv_geom *g, dnnl_convolution_desc_t *d, dnnl_memory_desc_t *x,
                                   dnnl_memory_desc_t *w, dnnl_memory_desc_t *y) {
   plain_md(x, g->N, g->C, g->H, g->W, dnnl_nchw);
   plain_md(w, g->OC, g->C, g->KH, g->KW, dnnl_oihw);
   plain_md(y, g->N, g->OC, g->OH, g->OW, dnnl_nchw);
-  const dnnl_dims_t stride = {g->sh, g->sw}, lo = {g->pt, g->pl},
-                    hi = {(g->OH - 1) * g->sh + g->KH - g->H - g->pt, (g->OW - 1) * g->sw + g->KW - g->W - g->pl};
+  const dnnl_dims_t stride = {g->sh, g->sw}, lo = {g->pt, g->pl}, hi = {pad_bottom(g), pad_right(g)};
   return dnnl_convolution_forward_desc_init(d, dnnl_forward_training, dnnl_convolution_direct, x, w, NULL, y,
                                             stride, lo, hi);
 }
@@ -127,6 +132,7 @@ static const dnnl_entry *lookup(int kind, const wg_conv_geom *g, int threads) {
 }
 
 int wg_conv2d_dnnl(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out) {
+  if (!wg_conv2d_dnnl_serves(g)) return -1;
   const dnnl_entry *e = lookup(kind, g, omp_get_max_threads());
   if (!e) return -1;
   const void *ptr[3] = {a, b, out};

@@ -17,10 +17,12 @@
  * needs (measured 2-3x slower on 2 cores; docs/conv.md). Chunks of a few MiB
  * keep the gemm wide enough and col mostly in cache.
  *
- * Small K = C*KH*KW (the first layer: C = 1, 5x5, K = 25) goes to oneDNN
- * (conv_path.c); these kernels serve it only where oneDNN has no
- * implementation. */
+ * Small K = C*KH*KW (the first layer: C = 1, 5x5, K = 25) skips sgemm on
+ * AVX-512, for the direct loops of conv_small_k.c; elsewhere conv_path.c
+ * sends it to oneDNN, and these kernels serve it only where oneDNN cannot. */
 #include "core/conv_kernels.h"
+#include "core/conv_small_k.h"
+#include "wgan/base.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -50,15 +52,34 @@ static int team(void) {
   return t < slots() ? t : slots();
 }
 
+/* The direct loops (conv_small_k.c) replace sgemm for small K, on AVX-512 only. */
+static int small_k(const wg_conv_geom *g) {
+  return g->C * g->KH * g->KW <= WG_CONV_SMALL_K && wg_isa_active() == WG_ISA_AVX512;
+}
+
+/* Floats past col, pad and eb that the stride-2 vector loops of shared_col
+ * and its adjoint may touch (at most 32), for small K. */
+static size_t slack(const wg_conv_geom *g) { return small_k(g) ? 32 : 0; }
+
+/* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16],
+ * zero-padded copies of ragged column blocks tb[K + OC, 16], and the shared
+ * rows eb[K, P] (+ slack) of bwd_data (shared_col). */
+static size_t small_floats(const wg_conv_geom *g) {
+  size_t K = (size_t)g->C * g->KH * g->KW, P = (size_t)g->OH * g->OW;
+  return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) +
+                          round16(K * P + slack(g))
+                    : 0;
+}
+
 /* One thread's slot: col[K, nb*P], Y[OC, nb*P], a partial dw[OC, K], padded
- * planes pad[nb*C, Hp, Wp]. */
+ * planes pad[nb*C, Hp, Wp], then the direct loops' part. */
 static size_t slot_floats(const wg_conv_geom *g) {
   if (g->OH <= 0 || g->OW <= 0) return 0;
   size_t nb = (size_t)max_chunk(g), P = (size_t)g->OH * g->OW;
   size_t K = (size_t)g->C * g->KH * g->KW;
   size_t pad = nb * g->C * (size_t)((g->OH - 1) * g->sh + g->KH) * ((g->OW - 1) * g->sw + g->KW);
-  return round16(K * nb * P) + round16((size_t)g->OC * nb * P) + round16((size_t)g->OC * K) +
-         round16(pad);
+  return round16(K * nb * P + slack(g)) + round16((size_t)g->OC * nb * P) +
+         round16((size_t)g->OC * K) + round16(pad + slack(g)) + small_floats(g);
 }
 
 size_t wg_conv2d_scratch_floats(const wg_conv_geom *g) { return (size_t)slots() * slot_floats(g); }
@@ -74,16 +95,13 @@ static int chunk_for(const wg_conv_geom *g, int threads) {
   return (n + chunks - 1) / chunks;
 }
 
-/* The window all taps read, from input row -pt and column -pl: Hp x Wp. */
-static int pad_h(const wg_conv_geom *g) { return (g->OH - 1) * g->sh + g->KH; }
-static int pad_w(const wg_conv_geom *g) { return (g->OW - 1) * g->sw + g->KW; }
 
 /* Output positions handled per index table (a stack array). */
 enum { TILE = 512 };
 
 /* idx[i] = offset in a padded plane of tap (0,0) for output position p0 + i. */
 static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
-  const int P = g->OH * g->OW, m = P - p0 < TILE ? P - p0 : TILE, Wp = pad_w(g);
+  const int P = g->OH * g->OW, m = P - p0 < TILE ? P - p0 : TILE, Wp = wg_conv_pad_w(g);
   int oh = p0 / g->OW, ow = p0 % g->OW;
   for (int i = 0; i < m; i++) {
     idx[i] = oh * g->sh * Wp + ow * g->sw;
@@ -94,7 +112,7 @@ static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
 
 /* pad[nb*C, Hp, Wp] = x[nb*C, H, W] shifted by (pt, pl), zero outside the image. */
 static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad) {
-  const int Hp = pad_h(g), Wp = pad_w(g);
+  const int Hp = wg_conv_pad_h(g), Wp = wg_conv_pad_w(g);
   for (long q = 0; q < (long)nb * g->C; q++) {
     const float *xp = x + q * g->H * g->W;
     float *d = pad + q * Hp * Wp;
@@ -116,7 +134,7 @@ static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad
 
 /* dx[nb*C, H, W] = the image part of pad[nb*C, Hp, Wp]; 0 where no tap reads. */
 static void unpad_planes(const wg_conv_geom *g, int nb, const float *pad, float *dx) {
-  const int Hp = pad_h(g), Wp = pad_w(g);
+  const int Hp = wg_conv_pad_h(g), Wp = wg_conv_pad_w(g);
   for (long q = 0; q < (long)nb * g->C; q++) {
     const float *s = pad + q * Hp * Wp;
     float *d = dx + q * g->H * g->W;
@@ -133,14 +151,14 @@ static void unpad_planes(const wg_conv_geom *g, int nb, const float *pad, float 
 /* col[K, nb*P] from padded planes pad[nb*C, Hp, Wp]: one gather per row. */
 static void im2col(const wg_conv_geom *g, int nb, const float *pad, float *col) {
   const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
-  const long ld = (long)nb * P, plane = (long)pad_h(g) * pad_w(g);
+  const long ld = (long)nb * P, plane = (long)wg_conv_pad_h(g) * wg_conv_pad_w(g);
   int idx[TILE];
   for (int p0 = 0; p0 < P; p0 += TILE) {
     const int m = fill_index(g, p0, idx);
     for (int r = 0; r < rows; r++) {
       const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
       for (int n = 0; n < nb; n++) {
-        const float *s = pad + ((long)n * g->C + c) * plane + kh * pad_w(g) + kw;
+        const float *s = pad + ((long)n * g->C + c) * plane + kh * wg_conv_pad_w(g) + kw;
         float *d = col + r * ld + (long)n * P + p0;
 #pragma omp simd
         for (int i = 0; i < m; i++) d[i] = s[idx[i]];
@@ -154,7 +172,7 @@ static void im2col(const wg_conv_geom *g, int nb, const float *pad, float *col) 
  * free of conflicts and vectorises. */
 static void col2im(const wg_conv_geom *g, int nb, const float *col, float *pad) {
   const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
-  const long ld = (long)nb * P, plane = (long)pad_h(g) * pad_w(g);
+  const long ld = (long)nb * P, plane = (long)wg_conv_pad_h(g) * wg_conv_pad_w(g);
   int idx[TILE];
   memset(pad, 0, sizeof(float) * (size_t)(nb * g->C * plane));
   for (int p0 = 0; p0 < P; p0 += TILE) {
@@ -162,7 +180,7 @@ static void col2im(const wg_conv_geom *g, int nb, const float *col, float *pad) 
     for (int r = 0; r < rows; r++) {
       const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
       for (int n = 0; n < nb; n++) {
-        float *d = pad + ((long)n * g->C + c) * plane + kh * pad_w(g) + kw;
+        float *d = pad + ((long)n * g->C + c) * plane + kh * wg_conv_pad_w(g) + kw;
         const float *s = col + r * ld + (long)n * P + p0;
 #pragma omp simd
         for (int i = 0; i < m; i++) d[idx[i]] += s[i];
@@ -183,11 +201,12 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
   }
 }
 
+
 /* How one call spreads the batch: chunks of cb samples (the last may be
  * shorter) over a team of T threads, each with its own slot of scratch. */
 typedef struct {
   const wg_conv_geom *g;
-  int K, P, T, cb, chunks;
+  int K, P, T, cb, chunks, small;
   long xs, ys;                      /* floats of one sample of x, of y */
   size_t slot, ycol, dwoff, padoff; /* floats of a slot; where its Y, dwp, pad start */
 } conv_run;
@@ -197,9 +216,10 @@ static conv_run plan_run(const wg_conv_geom *g) {
   conv_run r = {.g = g, .K = g->C * g->KH * g->KW, .P = g->OH * g->OW, .T = team()};
   r.cb = chunk_for(g, r.T);
   r.chunks = g->N ? (g->N + r.cb - 1) / r.cb : 0;
+  r.small = small_k(g);
   r.xs = (long)g->C * g->H * g->W, r.ys = (long)g->OC * r.P;
   r.slot = slot_floats(g);
-  r.ycol = round16((size_t)r.K * max_chunk(g) * r.P);
+  r.ycol = round16((size_t)r.K * max_chunk(g) * r.P + slack(g));
   r.dwoff = r.ycol + round16((size_t)g->OC * max_chunk(g) * r.P);
   r.padoff = r.dwoff + round16((size_t)g->OC * r.K);
   return r;
@@ -208,12 +228,21 @@ static conv_run plan_run(const wg_conv_geom *g) {
 /* One thread's slot of the scratch (slot_floats), in its parts. */
 typedef struct {
   float *col, *Y, *dwp, *pad; /* col[K, nb*P], Y[OC, nb*P], dwp[OC, K], pad[nb*C, Hp, Wp] */
+  float *dwv, *tb, *eb;       /* small K only: dwv[OC*K, 16], tb[K + OC, 16], eb[K, P] */
+  long coff[WG_CONV_SMALL_K]; /* small K only: row k of col(K x P) is at col + coff[k] */
 } slot_parts;
 
 /* The parts of the slot of the given thread. */
 static void slot_at(const conv_run *r, float *scratch, int thread, slot_parts *s) {
   s->col = scratch + r->slot * (size_t)thread, s->Y = s->col + r->ycol;
   s->dwp = s->col + r->dwoff, s->pad = s->col + r->padoff;
+  s->dwv = s->tb = s->eb = NULL;
+  if (r->small) {
+    s->dwv = s->col + r->slot - small_floats(r->g);
+    s->tb = s->dwv + round16((size_t)r->g->OC * r->K * 16);
+    s->eb = s->tb + round16(((size_t)r->K + r->g->OC) * 16);
+    wg_conv_small_shared_col(r->g, NULL, NULL, s->coff);
+  }
 }
 
 /* The first sample of chunk ch; *nb gets its number of samples. */
@@ -223,18 +252,33 @@ static int chunk_start(const conv_run *r, int ch, int *nb) {
   return n0;
 }
 
+/* col(K x P) of sample n of x, for the direct loops (shared_col). */
+static void unfold_sample(const conv_run *r, slot_parts *s, const float *x, int n) {
+  pad_planes(r->g, 1, x + n * r->xs, s->pad);
+  wg_conv_small_shared_col(r->g, s->pad, s->col, s->coff);
+}
+
 /* col[K, nb*P] of the nb samples of x from n0 on, for sgemm. */
 static void unfold_chunk(const conv_run *r, slot_parts *s, const float *x, int n0, int nb) {
   pad_planes(r->g, nb, x + n0 * r->xs, s->pad);
   im2col(r->g, nb, s->pad, s->col);
 }
 
-/* y = conv(x, w) for the samples of chunk ch. */
+/* y = conv(x, w) for the samples of chunk ch. Small K goes one sample at a
+ * time, so that its col and the ragged blocks stay in L1. */
 static void fwd_chunk(const conv_run *r, slot_parts *s, int ch, const float *x, const float *w,
                       float *y) {
   const wg_conv_geom *g = r->g;
   const int K = r->K, P = r->P;
   int nb, n0 = chunk_start(r, ch, &nb);
+  if (r->small) {
+    for (int n = n0; n < n0 + nb; n++) {
+      unfold_sample(r, s, x, n);
+      /* y[n][OC, P] = w[OC, K] col(K x P) */
+      wg_conv_small_gemm(g->OC, K, P, w, K, 1, s->col, 0, s->coff, y + n * r->ys, P, s->tb);
+    }
+    return;
+  }
   unfold_chunk(r, s, x, n0, nb);
   /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K, s->col,
@@ -248,6 +292,15 @@ static void bwd_data_chunk(const conv_run *r, slot_parts *s, int ch, const float
   const wg_conv_geom *g = r->g;
   const int K = r->K, P = r->P;
   int nb, n0 = chunk_start(r, ch, &nb);
+  if (r->small) {
+    for (int n = n0; n < n0 + nb; n++) {
+      /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
+      wg_conv_small_gemm(K, g->OC, P, w, 1, K, dy + n * r->ys, P, NULL, s->col, P, s->tb);
+      wg_conv_small_col_adjoint(g, s->col, s->eb, s->coff, s->pad);
+      unpad_planes(g, 1, s->pad, dx + n * r->xs);
+    }
+    return;
+  }
   move_blocks(g, nb, dy + n0 * r->ys, s->Y, 0);
   /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K, s->Y, nb * P,
@@ -257,12 +310,19 @@ static void bwd_data_chunk(const conv_run *r, slot_parts *s, int ch, const float
 }
 
 /* Adds chunk ch's part of the adjoint in w, from x and dy, to this
- * thread's partial sums dwp. */
+ * thread's partial sums: dwp, or for small K the lanes dwv. */
 static void bwd_weight_chunk(const conv_run *r, slot_parts *s, int ch, const float *x,
                              const float *dy) {
   const wg_conv_geom *g = r->g;
   const int K = r->K, P = r->P;
   int nb, n0 = chunk_start(r, ch, &nb);
+  if (r->small) {
+    for (int n = n0; n < n0 + nb; n++) {
+      unfold_sample(r, s, x, n);
+      wg_conv_small_dw(g->OC, K, P, dy + n * r->ys, s->col, s->coff, s->dwv, s->tb);
+    }
+    return;
+  }
   unfold_chunk(r, s, x, n0, nb);
   move_blocks(g, nb, dy + n0 * r->ys, s->Y, 0);
   /* dwp[OC, K] += Y[OC, nb*P] col[K, nb*P]^T */
@@ -279,8 +339,17 @@ static void bwd_weight_team(const conv_run *r, slot_parts *s, const float *x, co
                             float *dw, const float *scratch) {
   const long n = (long)r->g->OC * r->K;
   memset(s->dwp, 0, sizeof(float) * (size_t)n);
+  if (r->small) memset(s->dwv, 0, sizeof(float) * (size_t)n * 16);
 #pragma omp for schedule(static) nowait
   for (int ch = 0; ch < r->chunks; ch++) bwd_weight_chunk(r, s, ch, x, dy);
+  if (r->small) {
+    /* this thread's partial dw: the sums over the 16 lanes */
+    for (long i = 0; i < n; i++) {
+      float sum = 0;
+      for (int l = 0; l < 16; l++) sum += s->dwv[i * 16 + l];
+      s->dwp[i] = sum;
+    }
+  }
 #pragma omp barrier
   /* dw = sum of the partials, final after the barrier */
   const int nt = omp_get_num_threads();

@@ -15,6 +15,10 @@ typedef struct {
   int pt, pl;      /* top and left padding */
 } wg_conv_geom;
 
+/* The window all taps read, from input row -pt and column -pl: Hp x Wp. */
+static inline int wg_conv_pad_h(const wg_conv_geom *g) { return (g->OH - 1) * g->sh + g->KH; }
+static inline int wg_conv_pad_w(const wg_conv_geom *g) { return (g->OW - 1) * g->sw + g->KW; }
+
 enum { WG_CONV_FWD, WG_CONV_BWD_DATA, WG_CONV_BWD_WEIGHT };
 
 /* Which implementation serves a kernel (conv_path.c holds the rule). */
@@ -36,6 +40,9 @@ void wg_conv2d_bwd_weight_kernel(const wg_conv_geom *g, const float *x, const fl
 /* The project's own kernels (conv_kernels.c): im2col + sgemm, direct loops for small K. */
 void wg_conv2d_own(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out,
                    float *scratch);
+/* Whether oneDNN can serve g: its bottom/right padding, (OH-1)*sh + KH - H - pt
+ * and the same across, must not be negative (input rows no tap reads). */
+int wg_conv2d_dnnl_serves(const wg_conv_geom *g);
 /* out = kernel kind (a, b) through oneDNN (conv_dnnl.c); -1 when oneDNN cannot serve g. */
 int wg_conv2d_dnnl(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out);
 
