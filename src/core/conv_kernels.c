@@ -18,8 +18,9 @@
  * keep the gemm wide enough and col mostly in cache.
  *
  * Small K = C*KH*KW (the first layer: C = 1, 5x5, K = 25) skips sgemm on
- * AVX-512, for the direct loops of conv_small_k.c; elsewhere conv_path.c
- * sends it to oneDNN, and these kernels serve it only where oneDNN cannot. */
+ * AVX-512 and AVX2, for the direct loops of conv_small_k.c; below AVX2
+ * conv_path.c sends it to oneDNN, and these kernels serve it through sgemm
+ * only where oneDNN cannot. */
 #include "core/conv_kernels.h"
 #include "core/conv_small_k.h"
 #include "wgan/base.h"
@@ -52,18 +53,19 @@ static int team(void) {
   return t < slots() ? t : slots();
 }
 
-/* The direct loops (conv_small_k.c) replace sgemm for small K, on AVX-512 only. */
-static int small_k(const wg_conv_geom *g) {
-  return g->C * g->KH * g->KW <= WG_CONV_SMALL_K && wg_isa_active() == WG_ISA_AVX512;
+/* The direct loops (conv_small_k.c) that replace sgemm for g at the vector
+ * level in use, or NULL: K too large, or no direct loops at this level. */
+static const wg_conv_small_ops *small_ops(const wg_conv_geom *g) {
+  return g->C * g->KH * g->KW <= WG_CONV_SMALL_K ? wg_conv_small_for(wg_isa_active()) : NULL;
 }
 
-/* Floats past col, pad and eb that the stride-2 vector loops of shared_col
- * and its adjoint may touch (at most 32), for small K. */
-static size_t slack(const wg_conv_geom *g) { return small_k(g) ? 32 : 0; }
+static int small_k(const wg_conv_geom *g) { return small_ops(g) != NULL; }
 
-/* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16],
- * zero-padded copies of ragged column blocks tb[K + OC, 16], and the shared
- * rows eb[K, P] (+ slack) of bwd_data (shared_col). */
+static size_t slack(const wg_conv_geom *g) { return small_k(g) ? WG_CONV_SMALL_SLACK : 0; }
+
+/* The direct loops' part of a slot, for up to 16 lanes: vector partial sums
+ * dwv[OC*K, lanes], zero-padded copies of ragged column blocks tb[K + OC,
+ * lanes], and the shared rows eb[K, P] (+ slack) of bwd_data (shared_col). */
 static size_t small_floats(const wg_conv_geom *g) {
   size_t K = (size_t)g->C * g->KH * g->KW, P = (size_t)g->OH * g->OW;
   return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) +
@@ -207,6 +209,7 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
 typedef struct {
   const wg_conv_geom *g;
   int K, P, T, cb, chunks, small;
+  const wg_conv_small_ops *ops;     /* small K: the direct loops of this vector level */
   long xs, ys;                      /* floats of one sample of x, of y */
   size_t slot, ycol, dwoff, padoff; /* floats of a slot; where its Y, dwp, pad start */
 } conv_run;
@@ -216,7 +219,7 @@ static conv_run plan_run(const wg_conv_geom *g) {
   conv_run r = {.g = g, .K = g->C * g->KH * g->KW, .P = g->OH * g->OW, .T = team()};
   r.cb = chunk_for(g, r.T);
   r.chunks = g->N ? (g->N + r.cb - 1) / r.cb : 0;
-  r.small = small_k(g);
+  r.ops = small_ops(g), r.small = r.ops != NULL;
   r.xs = (long)g->C * g->H * g->W, r.ys = (long)g->OC * r.P;
   r.slot = slot_floats(g);
   r.ycol = round16((size_t)r.K * max_chunk(g) * r.P + slack(g));
@@ -228,7 +231,7 @@ static conv_run plan_run(const wg_conv_geom *g) {
 /* One thread's slot of the scratch (slot_floats), in its parts. */
 typedef struct {
   float *col, *Y, *dwp, *pad; /* col[K, nb*P], Y[OC, nb*P], dwp[OC, K], pad[nb*C, Hp, Wp] */
-  float *dwv, *tb, *eb;       /* small K only: dwv[OC*K, 16], tb[K + OC, 16], eb[K, P] */
+  float *dwv, *tb, *eb;       /* small K only: dwv[OC*K, L], tb[K + OC, L], eb[K, P] */
   long coff[WG_CONV_SMALL_K]; /* small K only: row k of col(K x P) is at col + coff[k] */
 } slot_parts;
 
@@ -241,7 +244,7 @@ static void slot_at(const conv_run *r, float *scratch, int thread, slot_parts *s
     s->dwv = s->col + r->slot - small_floats(r->g);
     s->tb = s->dwv + round16((size_t)r->g->OC * r->K * 16);
     s->eb = s->tb + round16(((size_t)r->K + r->g->OC) * 16);
-    wg_conv_small_shared_col(r->g, NULL, NULL, s->coff);
+    r->ops->shared_col(r->g, NULL, NULL, s->coff);
   }
 }
 
@@ -255,7 +258,7 @@ static int chunk_start(const conv_run *r, int ch, int *nb) {
 /* col(K x P) of sample n of x, for the direct loops (shared_col). */
 static void unfold_sample(const conv_run *r, slot_parts *s, const float *x, int n) {
   pad_planes(r->g, 1, x + n * r->xs, s->pad);
-  wg_conv_small_shared_col(r->g, s->pad, s->col, s->coff);
+  r->ops->shared_col(r->g, s->pad, s->col, s->coff);
 }
 
 /* col[K, nb*P] of the nb samples of x from n0 on, for sgemm. */
@@ -275,7 +278,7 @@ static void fwd_chunk(const conv_run *r, slot_parts *s, int ch, const float *x, 
     for (int n = n0; n < n0 + nb; n++) {
       unfold_sample(r, s, x, n);
       /* y[n][OC, P] = w[OC, K] col(K x P) */
-      wg_conv_small_gemm(g->OC, K, P, w, K, 1, s->col, 0, s->coff, y + n * r->ys, P, s->tb);
+      r->ops->gemm(g->OC, K, P, w, K, 1, s->col, 0, s->coff, y + n * r->ys, P, s->tb);
     }
     return;
   }
@@ -295,8 +298,8 @@ static void bwd_data_chunk(const conv_run *r, slot_parts *s, int ch, const float
   if (r->small) {
     for (int n = n0; n < n0 + nb; n++) {
       /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
-      wg_conv_small_gemm(K, g->OC, P, w, 1, K, dy + n * r->ys, P, NULL, s->col, P, s->tb);
-      wg_conv_small_col_adjoint(g, s->col, s->eb, s->coff, s->pad);
+      r->ops->gemm(K, g->OC, P, w, 1, K, dy + n * r->ys, P, NULL, s->col, P, s->tb);
+      r->ops->col_adjoint(g, s->col, s->eb, s->coff, s->pad);
       unpad_planes(g, 1, s->pad, dx + n * r->xs);
     }
     return;
@@ -319,7 +322,7 @@ static void bwd_weight_chunk(const conv_run *r, slot_parts *s, int ch, const flo
   if (r->small) {
     for (int n = n0; n < n0 + nb; n++) {
       unfold_sample(r, s, x, n);
-      wg_conv_small_dw(g->OC, K, P, dy + n * r->ys, s->col, s->coff, s->dwv, s->tb);
+      r->ops->dw(g->OC, K, P, dy + n * r->ys, s->col, s->coff, s->dwv, s->tb);
     }
     return;
   }
@@ -339,14 +342,14 @@ static void bwd_weight_team(const conv_run *r, slot_parts *s, const float *x, co
                             float *dw, const float *scratch) {
   const long n = (long)r->g->OC * r->K;
   memset(s->dwp, 0, sizeof(float) * (size_t)n);
-  if (r->small) memset(s->dwv, 0, sizeof(float) * (size_t)n * 16);
+  if (r->small) memset(s->dwv, 0, sizeof(float) * (size_t)n * r->ops->lanes);
 #pragma omp for schedule(static) nowait
   for (int ch = 0; ch < r->chunks; ch++) bwd_weight_chunk(r, s, ch, x, dy);
   if (r->small) {
-    /* this thread's partial dw: the sums over the 16 lanes */
+    /* this thread's partial dw: the sums over the lanes */
     for (long i = 0; i < n; i++) {
       float sum = 0;
-      for (int l = 0; l < 16; l++) sum += s->dwv[i * 16 + l];
+      for (int l = 0; l < r->ops->lanes; l++) sum += s->dwv[i * r->ops->lanes + l];
       s->dwp[i] = sum;
     }
   }

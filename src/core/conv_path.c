@@ -3,9 +3,10 @@
  * depend on the machine's load). The figures behind it are in docs/conv.md
  * (bench/bench_ops, both implementations side by side):
  *   - small K = C*KH*KW (the first layer of the MNIST critic, C = 1, 5x5,
- *     K = 25): on AVX-512 our own 16-lane direct loops (conv_small_k.c),
- *     faster than oneDNN there; below AVX-512 oneDNN, 10-20x faster than
- *     im2col + sgemm, whose inner dimension is too short;
+ *     K = 25): our own direct loops (conv_small_k.c), 16 lanes on AVX-512 and
+ *     8 on AVX2, 1.5-1.9x faster than oneDNN on each; below AVX2 (no direct
+ *     loops) oneDNN, 10-20x faster than im2col + sgemm, whose inner
+ *     dimension is too short;
  *   - larger K: im2col + OpenBLAS's sgemm over chunks of samples, 5-50 %
  *     faster than oneDNN on the tape's plain NCHW layout on both levels. */
 #include "core/conv_small_k.h"
@@ -14,8 +15,8 @@
 wg_conv_path wg_conv_path_for(int kind, const wg_conv_geom *g) {
   (void)kind;
   const int small = g->C * g->KH * g->KW <= WG_CONV_SMALL_K;
-  return small && wg_isa_active() < WG_ISA_AVX512 && wg_conv2d_dnnl_serves(g) ? WG_CONV_PATH_DNNL
-                                                                              : WG_CONV_PATH_OWN;
+  return small && !wg_conv_small_for(wg_isa_active()) && wg_conv2d_dnnl_serves(g) ? WG_CONV_PATH_DNNL
+                                                                                  : WG_CONV_PATH_OWN;
 }
 
 /* oneDNN where the rule says so and it has an implementation, else our own. */
