@@ -219,6 +219,13 @@ static void small_k_layers(void) {
       same(2, 3, 6, 11, 21, 3, 1),   /* P = 66: 32 + 32 + a ragged 16 */
       same(1, 1, 10, 32, 5, 5, 2),   /* stride-2 shuffle: OW = 16 */
       same(2, 2, 6, 41, 3, 4, 2),    /* stride-2 shuffle: OW = 21, two vectors a row */
+      /* the same edges for the 8-lane (AVX2) loops, rows in blocks of 6 and dw
+       * in blocks of 3 x 3 */
+      same(2, 1, 5, 5, 13, 3, 2),    /* P = 9: one block of 8 and a ragged 8 */
+      same(2, 1, 4, 4, 7, 2, 2),     /* P = 4 < 8: the zero-padded copy */
+      same(2, 1, 6, 6, 19, 3, 1),    /* P = 36: 16 + 16 + a ragged 8; OC = 19 = 6 + 6 + 7 */
+      same(1, 1, 8, 16, 5, 5, 2),    /* stride-2 shuffle: OW = 8 */
+      same(2, 1, 6, 26, 4, 4, 2),    /* stride-2 shuffle: OW = 13 */
   };
   for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "small K");
 }
