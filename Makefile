@@ -85,10 +85,10 @@ $(BUILD)/fuzzer/%: fuzz/%.c fuzz/common.c fuzz/fuzz.h $(BUILD)/libwgan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Icli -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(BUILD)/libwgan.a $(LDLIBS_ALL)
 
-# conv_kernels.c is written with GCC's vector builtins: the clang build takes
+# conv_small_k.c is written with GCC's vector builtins: the clang build takes
 # it from gcc, sanitized but without coverage (no parser runs it).
-$(FUZZ_BUILD)/obj/src/core/conv_kernels.o: override CC = gcc
-$(FUZZ_BUILD)/obj/src/core/conv_kernels.o: override SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+$(FUZZ_BUILD)/obj/src/core/conv_small_k.o: override CC = gcc
+$(FUZZ_BUILD)/obj/src/core/conv_small_k.o: override SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # The option parser lives in the CLI.
 $(BUILD)/replay/fuzz_cli $(BUILD)/fuzzer/fuzz_cli: $(BUILD)/obj/cli/options.o

@@ -145,11 +145,10 @@ int main(int argc, char **argv) {
         for (int d = 0; d < 2; d++) j.dnnl = d, t[d] = time_job(&j), total[d] += op ? t[d] : 0;
         j.op = 3, j.shape = op;
         double tg = time_job(&j);
-        const int kind = op == 0 ? WG_CONV_FWD : op == 1 ? WG_CONV_BWD_DATA : WG_CONV_BWD_WEIGHT;
         printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f %9.1f %6.0f%% %6.0f%% %5s\n", op ? "" : layers[l].name,
                opname[op], t[0] * 1e3, flop / t[0] * 1e-9, t[1] * 1e3, flop / t[1] * 1e-9, flop / tg * 1e-9,
                100 * flop / t[0] * 1e-9 / ceiling, 100 * flop / t[1] * 1e-9 / ceiling,
-               wg_conv_path_for(kind, g) == WG_CONV_PATH_DNNL ? "dnnl" : "own");
+               wg_conv_path_for(g) == WG_CONV_PATH_DNNL ? "dnnl" : "own");
       }
       printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f   (%s)\n", "", "backward", total[0] * 1e3,
              2 * flop / total[0] * 1e-9, total[1] * 1e3, 2 * flop / total[1] * 1e-9, layers[l].use);

@@ -23,7 +23,7 @@ enum { WG_CONV_FWD, WG_CONV_BWD_DATA, WG_CONV_BWD_WEIGHT };
 
 /* Which implementation serves a kernel (conv_path.c holds the rule). */
 typedef enum { WG_CONV_PATH_OWN, WG_CONV_PATH_DNNL } wg_conv_path;
-wg_conv_path wg_conv_path_for(int kind, const wg_conv_geom *g);
+wg_conv_path wg_conv_path_for(const wg_conv_geom *g);
 
 /* Floats of scratch memory any of the three kernels needs for g. */
 size_t wg_conv2d_scratch_floats(const wg_conv_geom *g);

@@ -4,7 +4,8 @@
  * (bench/bench_ops, both implementations side by side):
  *   - small K = C*KH*KW (the first layer of the MNIST critic, C = 1, 5x5,
  *     K = 25): our own direct loops (conv_small_k.c), 16 lanes on AVX-512 and
- *     8 on AVX2, 1.5-1.9x faster than oneDNN on each; below AVX2 (no direct
+ *     8 on AVX2, 1.7-1.9x faster than oneDNN on AVX-512 and 1.3-2.2x under
+ *     the AVX2 cap; below AVX2 (no direct
  *     loops) oneDNN, 10-20x faster than im2col + sgemm, whose inner
  *     dimension is too short;
  *   - larger K: im2col + OpenBLAS's sgemm over chunks of samples, 5-50 %
@@ -12,8 +13,7 @@
 #include "core/conv_small_k.h"
 #include "wgan/base.h"
 
-wg_conv_path wg_conv_path_for(int kind, const wg_conv_geom *g) {
-  (void)kind;
+wg_conv_path wg_conv_path_for(const wg_conv_geom *g) {
   const int small = g->C * g->KH * g->KW <= WG_CONV_SMALL_K;
   return small && !wg_conv_small_for(wg_isa_active()) && wg_conv2d_dnnl_serves(g) ? WG_CONV_PATH_DNNL
                                                                                   : WG_CONV_PATH_OWN;
@@ -21,7 +21,7 @@ wg_conv_path wg_conv_path_for(int kind, const wg_conv_geom *g) {
 
 /* oneDNN where the rule says so and it has an implementation, else our own. */
 static void serve(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out, float *scratch) {
-  if (wg_conv_path_for(kind, g) == WG_CONV_PATH_DNNL && !wg_conv2d_dnnl(kind, g, a, b, out)) return;
+  if (wg_conv_path_for(g) == WG_CONV_PATH_DNNL && !wg_conv2d_dnnl(kind, g, a, b, out)) return;
   wg_conv2d_own(kind, g, a, b, out, scratch);
 }
 
