@@ -97,7 +97,6 @@ static int chunk_for(const wg_conv_geom *g, int threads) {
   return (n + chunks - 1) / chunks;
 }
 
-
 /* Output positions handled per index table (a stack array). */
 enum { TILE = 512 };
 
