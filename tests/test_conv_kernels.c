@@ -1,7 +1,8 @@
 /* The conv kernels against a direct loop, and the adjoint identities between them,
  * on random geometries (any stride, asymmetric padding, unread input rows), for
- * both implementations (the own im2col + sgemm and oneDNN's) whatever the rule of
- * conv_path.c picks, and through that rule. tests/run.sh runs this binary again
+ * both implementations (our own: the direct loops of the vector level in use for
+ * small K, else im2col + sgemm; and oneDNN's) whatever the rule of conv_path.c
+ * picks, and through that rule. tests/run.sh runs this binary again
  * under each ONEDNN_MAX_CPU_ISA cap the CPU supports, so that every vector level
  * of oneDNN and OpenBLAS is checked on one machine. */
 #include <stdint.h>
@@ -223,7 +224,7 @@ static void small_k_layers(void) {
        * in blocks of 3 x 3 */
       same(2, 1, 5, 5, 13, 3, 2),    /* P = 9: one block of 8 and a ragged 8 */
       same(2, 1, 4, 4, 7, 2, 2),     /* P = 4 < 8: the zero-padded copy */
-      same(2, 1, 6, 6, 19, 3, 1),    /* P = 36: 16 + 16 + a ragged 8; OC = 19 = 6 + 6 + 7 */
+      same(2, 1, 6, 6, 19, 3, 1),    /* P = 36: 16 + 16 + a ragged 8; OC = 19: rows 5 + 5 + 5 + 4 */
       same(1, 1, 8, 16, 5, 5, 2),    /* stride-2 shuffle: OW = 8 */
       same(2, 1, 6, 26, 4, 4, 2),    /* stride-2 shuffle: OW = 13 */
   };
