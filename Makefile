@@ -2,7 +2,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
-OPT     ?= -O2 -march=native
+OPT     ?= -O2
 SAN     ?=
 PKGS    := openblas libpng zlib libcjson
 VERSION := 0.1.0
@@ -13,7 +13,8 @@ VERSION := 0.1.0
 BLAS_DIR   = /usr/lib/$(shell $(CC) -print-multiarch)/openblas-openmp
 PKG_CONFIG = PKG_CONFIG_PATH=$(BLAS_DIR)/pkgconfig pkg-config
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -Wl,-rpath,$(BLAS_DIR)
+# oneDNN (libdnnl-dev) ships no pkg-config file: named directly.
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -ldnnl -Wl,-rpath,$(BLAS_DIR)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -fopenmp -fPIC \
              -Iinclude -Isrc $(PKG_CFLAGS) $(OPT) $(SAN) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
@@ -84,16 +85,16 @@ $(BUILD)/fuzzer/%: fuzz/%.c fuzz/common.c fuzz/fuzz.h $(BUILD)/libwgan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Icli -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(BUILD)/libwgan.a $(LDLIBS_ALL)
 
-# conv_kernels.c is written with GCC's vector builtins: the clang build takes
+# conv_small_k.c is written with GCC's vector builtins: the clang build takes
 # it from gcc, sanitized but without coverage (no parser runs it).
-$(FUZZ_BUILD)/obj/src/core/conv_kernels.o: override CC = gcc
-$(FUZZ_BUILD)/obj/src/core/conv_kernels.o: override SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+$(FUZZ_BUILD)/obj/src/core/conv_small_k.o: override CC = gcc
+$(FUZZ_BUILD)/obj/src/core/conv_small_k.o: override SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # The option parser lives in the CLI.
 $(BUILD)/replay/fuzz_cli $(BUILD)/fuzzer/fuzz_cli: $(BUILD)/obj/cli/options.o
 
 # pkg-config file for a given prefix (OpenBLAS named by path: the OpenMP build).
-pc_text = printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: wgan\nDescription: Wasserstein distances and Wasserstein GANs in C\nVersion: %s\nRequires.private: libpng zlib libcjson\nLibs: -L$${libdir} -lwgan\nLibs.private: -L%s -lopenblas -Wl,-rpath,%s -fopenmp -lm\nCflags: -I$${includedir}\n' \
+pc_text = printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: wgan\nDescription: Wasserstein distances and Wasserstein GANs in C\nVersion: %s\nRequires.private: libpng zlib libcjson\nLibs: -L$${libdir} -lwgan\nLibs.private: -L%s -lopenblas -ldnnl -Wl,-rpath,%s -fopenmp -lm\nCflags: -I$${includedir}\n' \
 	  '$(1)' '$(VERSION)' '$(BLAS_DIR)' '$(BLAS_DIR)'
 
 $(BUILD)/wgan.pc: Makefile

@@ -1,8 +1,11 @@
 /* Times the conv kernels and matmuls of the WGAN-GP MNIST model (batch 50) next to
  * the sgemm ceiling: a square 1024^3 sgemm, and one sgemm of the conv's shape over
  * the whole batch ([OC, N*OH*OW] = [OC, K] x [K, N*OH*OW] and its two adjoint
- * shapes) with the im2col left out, i.e. what a conv through plain sgemm cannot beat;
- * '/sgemm' is a kernel's GFLOP/s over the square sgemm's.
+ * shapes) with the im2col left out, i.e. what a conv through plain sgemm cannot beat.
+ * Each kernel runs through both implementations, side by side: the project's own
+ * ('own') and oneDNN's ('dnnl'); 'rule' names the one conv_path.c picks on this
+ * CPU's vector level (wg_isa_active, capped by ONEDNN_MAX_CPU_ISA, which oneDNN
+ * honours too); '/sgemm' is a kernel's GFLOP/s over the square sgemm's.
  * Usage: bench_ops [runs] [layer]   (medians of `runs` timings, default 25; 1 and 2 threads;
  *        layer 1-4 times that conv alone) */
 #include <cblas.h>
@@ -22,6 +25,7 @@ static int runs = 25;
 /* What one timed call does. */
 typedef struct {
   int op;  /* 0 fwd, 1 bwd_data, 2 bwd_weight, 3 the conv's gemm alone, 4 plain m x n x k gemm */
+  int dnnl; /* ops 0-2: through oneDNN, else the own kernels */
   /* for op 3: which of the three gemm shapes (fwd, bwd_data, bwd_weight) */
   int shape;
   const wg_conv_geom *g;
@@ -32,9 +36,19 @@ typedef struct {
 static void run_job(const job *j) {
   const wg_conv_geom *g = j->g;
   switch (j->op) {
-    case 0: wg_conv2d_fwd_kernel(g, j->x, j->w, j->y, j->s); break;
-    case 1: wg_conv2d_bwd_data_kernel(g, j->y, j->w, j->x, j->s); break;
-    case 2: wg_conv2d_bwd_weight_kernel(g, j->x, j->y, j->w, j->s); break;
+    case 0:
+    case 1:
+    case 2: {
+      static const int kind[3] = {WG_CONV_FWD, WG_CONV_BWD_DATA, WG_CONV_BWD_WEIGHT};
+      const float *a = j->op == 1 ? j->y : j->x, *b = j->op == 2 ? j->y : j->w;
+      float *out = j->op == 0 ? j->y : j->op == 1 ? j->x : j->w;
+      if (!j->dnnl) wg_conv2d_own(kind[j->op], g, a, b, out, j->s);
+      else if (wg_conv2d_dnnl(kind[j->op], g, a, b, out)) {
+        fprintf(stderr, "bench_ops: oneDNN has no implementation for this layer\n");
+        exit(1);
+      }
+      break;
+    }
     case 3: {
       int K = g->C * g->KH * g->KW, P = g->N * g->OH * g->OW;
       float *col = j->col, *Y = j->y;
@@ -106,13 +120,14 @@ int main(int argc, char **argv) {
   const char *opname[3] = {"fwd", "bwd_data", "bwd_weight"};
   printf("median of %d runs; GFLOP/s = 2*N*OC*OH*OW*C*KH*KW / time; 'gemm' = one whole-batch sgemm of the conv's shape, no im2col\n",
          runs);
+  printf("vector level of the own loops: %s\n", wg_isa_name(wg_isa_active()));
   for (int threads = 1; threads <= 2; threads++) {
     wg_set_threads(threads);
     printf("\n== %d thread%s ==\n", threads, threads > 1 ? "s" : "");
     const double ceiling = gemm_gflops(&r, 1024, 1024, 1024);
     printf("sgemm 1024^3: %.1f GFLOP/s\n", ceiling);
-    printf("%-20s %-10s %9s %9s %9s %6s %7s\n", "layer", "kernel", "ms", "GFLOP/s", "gemm GF/s", "ratio",
-           "/sgemm");
+    printf("%-20s %-10s %8s %8s %8s %8s %9s %7s %7s %5s\n", "layer", "kernel", "own ms", "own GF/s", "dnnl ms",
+           "dnnl GF", "gemm GF/s", "own/sg", "dnnl/sg", "rule");
     for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
       if (only > 0 && (size_t)only != l + 1) continue;
       const wg_conv_geom *g = &layers[l].g;
@@ -123,19 +138,20 @@ int main(int argc, char **argv) {
       j.s = randf(&r, wg_conv2d_scratch_floats(g));
       j.col = randf(&r, (size_t)g->C * g->KH * g->KW * g->N * g->OH * g->OW);
       double flop = 2.0 * ny * g->C * g->KH * g->KW;
-      double total = 0;
+      double total[2] = {0, 0};
       for (int op = 0; op < 3; op++) {
+        double t[2];
         j.op = op;
-        double t = time_job(&j);
+        for (int d = 0; d < 2; d++) j.dnnl = d, t[d] = time_job(&j), total[d] += op ? t[d] : 0;
         j.op = 3, j.shape = op;
         double tg = time_job(&j);
-        total += op ? t : 0;
-        printf("%-20s %-10s %9.3f %9.1f %9.1f %5.0f%% %6.0f%%\n", op ? "" : layers[l].name,
-               opname[op], t * 1e3, flop / t * 1e-9, flop / tg * 1e-9, 100 * tg / t,
-               100 * flop / t * 1e-9 / ceiling);
+        printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f %9.1f %6.0f%% %6.0f%% %5s\n", op ? "" : layers[l].name,
+               opname[op], t[0] * 1e3, flop / t[0] * 1e-9, t[1] * 1e3, flop / t[1] * 1e-9, flop / tg * 1e-9,
+               100 * flop / t[0] * 1e-9 / ceiling, 100 * flop / t[1] * 1e-9 / ceiling,
+               wg_conv_path_for(g) == WG_CONV_PATH_DNNL ? "dnnl" : "own");
       }
-      printf("%-20s %-10s %9.3f %9.1f   (%s)\n", "", "backward", total * 1e3, 2 * flop / total * 1e-9,
-             layers[l].use);
+      printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f   (%s)\n", "", "backward", total[0] * 1e3,
+             2 * flop / total[0] * 1e-9, total[1] * 1e3, 2 * flop / total[1] * 1e-9, layers[l].use);
       free(j.x), free(j.w), free(j.y), free(j.s), free(j.col);
     }
     printf("linear [50,4096]x[4096,1]: %.2f GFLOP/s; [50,128]x[128,4096]: %.1f GFLOP/s\n",

@@ -4,7 +4,7 @@
 set -eu
 # python3-numpy, python3-pytest: the Python module and its tests. python3-pot (it brings
 # scipy) is left out: only its comparison tests and bench/emd_python_vs_pot.py use it.
-packages=(gcc make pkg-config libopenblas-openmp-dev zlib1g-dev libpng-dev libcjson-dev
+packages=(gcc make pkg-config libopenblas-openmp-dev libdnnl-dev zlib1g-dev libpng-dev libcjson-dev
           gnuplot-nox dataset-fashion-mnist python3-numpy python3-pytest)
 [ "${1:-}" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
 missing=()

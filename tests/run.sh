@@ -6,6 +6,13 @@
 # With SANITIZED_BIN set (make test sets it to an AddressSanitizer + UBSan
 # build of the CLI), the CLI scripts run a second time against that binary,
 # leaks detected: a memory error or a leak fails the case.
+# The binaries of the kernels that dispatch on the CPU's vector level (convolutions
+# through oneDNN and our own, matrix products through OpenBLAS, the gradient tests
+# over them, the exact solver) run once more per level, ONEDNN_MAX_CPU_ISA set
+# (oneDNN's switch, honoured by wg_isa_active too) and OPENBLAS_CORETYPE naming
+# OpenBLAS's kernels of that level (OpenBLAS ignores oneDNN's switch): a wrong
+# AVX2 path cannot hide behind an AVX-512 CPU. A level the CPU lacks is
+# reported as a skip.
 # Ends with one line: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -33,6 +40,26 @@ run_one() {
 }
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] && run_one "$(basename "$t")" "$t"
+done
+ISA_TESTS="test_conv_kernels test_ops_grad test_penalty test_gradient_penalty test_ot_emd"
+# The /proc/cpuinfo flags a cap needs (the kernel's word on what the CPU and OS allow).
+declare -A ISA_FLAGS=([AVX512_CORE]="avx512f avx512bw avx512dq avx512vl" [AVX2]="avx2 fma" [SSE41]="sse4_1")
+declare -A BLAS_CORE=([AVX512_CORE]=SkylakeX [AVX2]=Haswell [SSE41]=Nehalem)
+cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+for cap in AVX512_CORE AVX2 SSE41; do
+  lacking=""
+  for f in ${ISA_FLAGS[$cap]}; do
+    [[ "$cpu_flags" == *" $f "* ]] || lacking+=" $f"
+  done
+  for t in $ISA_TESTS; do
+    [ -x "$BUILD/tests/$t" ] || continue
+    if [ -n "$lacking" ]; then
+      echo "  $t [$cap]: skip: the CPU lacks$lacking"
+      skipped=$((skipped + 1))
+    else
+      ONEDNN_MAX_CPU_ISA=$cap OPENBLAS_CORETYPE=${BLAS_CORE[$cap]} run_one "$t [$cap]" "$BUILD/tests/$t"
+    fi
+  done
 done
 for r in "$BUILD"/replay/fuzz_*; do
   [ -x "$r" ] && run_one "$(basename "$r")" "$r"

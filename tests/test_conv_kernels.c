@@ -1,5 +1,10 @@
 /* The conv kernels against a direct loop, and the adjoint identities between them,
- * on random geometries (any stride, asymmetric padding, unread input rows). */
+ * on random geometries (any stride, asymmetric padding, unread input rows), for
+ * both implementations (our own: the direct loops of the vector level in use for
+ * small K, else im2col + sgemm; and oneDNN's) whatever the rule of conv_path.c
+ * picks, and through that rule. tests/run.sh runs this binary again
+ * under each ONEDNN_MAX_CPU_ISA cap the CPU supports, so that every vector level
+ * of oneDNN and OpenBLAS is checked on one machine. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +85,33 @@ static double rel_err(const float *got, const double *want, const double *mag, s
   return e / m;
 }
 
-/* Runs the three kernels on g and checks them; dx is pre-filled with garbage so
- * that unread input positions must be written as 0. */
+enum { VIA_RULE, VIA_OWN, VIA_DNNL };
+static const char *via_name[] = {"rule", "own", "dnnl"};
+
+/* Kernel kind of implementation via: out = kernel(a, b); 0, or -1 when oneDNN
+ * has no implementation for g. */
+static int kernel(int via, int kind, const wg_conv_geom *g, const float *a, const float *b, float *out,
+                  float *scratch) {
+  if (via == VIA_OWN) wg_conv2d_own(kind, g, a, b, out, scratch);
+  else if (via == VIA_DNNL) return wg_conv2d_dnnl(kind, g, a, b, out);
+  else if (kind == WG_CONV_FWD) wg_conv2d_fwd_kernel(g, a, b, out, scratch);
+  else if (kind == WG_CONV_BWD_DATA) wg_conv2d_bwd_data_kernel(g, a, b, out, scratch);
+  else wg_conv2d_bwd_weight_kernel(g, a, b, out, scratch);
+  return 0;
+}
+
+static void check_geom_via(int via, const wg_conv_geom *g, const char *what);
+
+/* Runs the three kernels on g through each implementation that can serve it
+ * (oneDNN refuses unread input rows) and checks them. */
 static void check_geom(const wg_conv_geom *g, const char *what) {
+  for (int via = VIA_RULE; via <= VIA_DNNL; via++)
+    if (via != VIA_DNNL || wg_conv2d_dnnl_serves(g)) check_geom_via(via, g, what);
+}
+
+/* The three kernels of one implementation on g; dx is pre-filled with garbage
+ * so that unread input positions must be written as 0. */
+static void check_geom_via(int via, const wg_conv_geom *g, const char *what) {
   size_t nx = xsize(g), nw = wsize(g), ny = ysize(g), ns = wg_conv2d_scratch_floats(g);
   float *x = alloc_floats(nx), *w = alloc_floats(nw), *dy = alloc_floats(ny);
   float *y = alloc_floats(ny), *dx = alloc_floats(nx), *dw = alloc_floats(nw);
@@ -98,13 +127,14 @@ static void check_geom(const wg_conv_geom *g, const char *what) {
   for (size_t i = 0; i < nx; i++) dx[i] = 1e30f;
   for (size_t i = 0; i < nw; i++) dw[i] = 1e30f;
   naive(g, x, w, dy, ry, rdx, rdw, ay, adx, adw);
-  wg_conv2d_fwd_kernel(g, x, w, y, scratch);
-  wg_conv2d_bwd_data_kernel(g, dy, w, dx, scratch);
-  wg_conv2d_bwd_weight_kernel(g, x, dy, dw, scratch);
+  int st = kernel(via, WG_CONV_FWD, g, x, w, y, scratch);
+  st |= kernel(via, WG_CONV_BWD_DATA, g, dy, w, dx, scratch);
+  st |= kernel(via, WG_CONV_BWD_WEIGHT, g, x, dy, dw, scratch);
   char desc[200];
   snprintf(desc, sizeof desc,
-           "%s: N%d C%d %dx%d OC%d k%dx%d -> %dx%d s(%d,%d) p(%d,%d)", what, g->N, g->C, g->H,
-           g->W, g->OC, g->KH, g->KW, g->OH, g->OW, g->sh, g->sw, g->pt, g->pl);
+           "%s (%s): N%d C%d %dx%d OC%d k%dx%d -> %dx%d s(%d,%d) p(%d,%d)", what, via_name[via], g->N, g->C,
+           g->H, g->W, g->OC, g->KH, g->KW, g->OH, g->OW, g->sh, g->sw, g->pt, g->pl);
+  CHECK(st == 0, "%s: oneDNN has no implementation", desc);
   CHECK(rel_err(y, ry, ay, ny) < 1e-5, "%s: forward off by %g", desc, rel_err(y, ry, ay, ny));
   CHECK(rel_err(dx, rdx, adx, nx) < 1e-5, "%s: bwd_data off by %g", desc,
         rel_err(dx, rdx, adx, nx));
@@ -190,6 +220,13 @@ static void small_k_layers(void) {
       same(2, 3, 6, 11, 21, 3, 1),   /* P = 66: 32 + 32 + a ragged 16 */
       same(1, 1, 10, 32, 5, 5, 2),   /* stride-2 shuffle: OW = 16 */
       same(2, 2, 6, 41, 3, 4, 2),    /* stride-2 shuffle: OW = 21, two vectors a row */
+      /* the same edges for the 8-lane (AVX2) loops, rows in blocks of 6 and dw
+       * in blocks of 3 x 3 */
+      same(2, 1, 5, 5, 13, 3, 2),    /* P = 9: one block of 8 and a ragged 8 */
+      same(2, 1, 4, 4, 7, 2, 2),     /* P = 4 < 8: the zero-padded copy */
+      same(2, 1, 6, 6, 19, 3, 1),    /* P = 36: 16 + 16 + a ragged 8; OC = 19: rows 5 + 5 + 5 + 4 */
+      same(1, 1, 8, 16, 5, 5, 2),    /* stride-2 shuffle: OW = 8 */
+      same(2, 1, 6, 26, 4, 4, 2),    /* stride-2 shuffle: OW = 13 */
   };
   for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) check_geom(&gs[i], "small K");
 }
@@ -258,25 +295,26 @@ static void empty_output(void) {
 }
 
 /* dw sums chunks of samples thread by thread: each call must give each thread
- * the same chunks, or training is not bit-reproducible for a thread count.
- * Both paths (small K and im2col), repeated calls, 2 threads. */
+ * the same chunks, or training is not bit-reproducible for a thread count; and
+ * oneDNN's backward-weights must reduce in a fixed order too. Both
+ * implementations, a small-K and a deep layer, repeated calls, 2 threads. */
 static void bwd_weight_reproducible(void) {
   wg_conv_geom gs[] = {same(50, 1, 28, 28, 8, 5, 2), same(50, 8, 14, 14, 16, 5, 2)};
   wg_set_threads(2);
-  for (int k = 0; k < 2; k++) {
-    const wg_conv_geom *g = &gs[k];
+  for (int k = 0; k < 4; k++) {
+    const wg_conv_geom *g = &gs[k % 2];
+    const int via = k < 2 ? VIA_OWN : VIA_DNNL;
     size_t nx = xsize(g), nw = wsize(g), ny = ysize(g);
     float *x = alloc_floats(nx), *dy = alloc_floats(ny), *first = alloc_floats(nw);
     float *dw = alloc_floats(nw), *scratch = alloc_floats(wg_conv2d_scratch_floats(g));
     wg_rng_fill_normal(&rng, x, nx, 0, 1);
     wg_rng_fill_normal(&rng, dy, ny, 0, 1);
-    wg_conv2d_bwd_weight_kernel(g, x, dy, first, scratch);
-    int differing = 0;
+    int differing = kernel(via, WG_CONV_BWD_WEIGHT, g, x, dy, first, scratch) ? 200 : 0;
     for (int r = 0; r < 200; r++) {
-      wg_conv2d_bwd_weight_kernel(g, x, dy, dw, scratch);
+      kernel(via, WG_CONV_BWD_WEIGHT, g, x, dy, dw, scratch);
       differing += memcmp(dw, first, sizeof(float) * nw) != 0;
     }
-    CHECK(differing == 0, "C%d: %d of 200 repeated calls gave another dw", g->C, differing);
+    CHECK(differing == 0, "C%d (%s): %d of 200 repeated calls gave another dw", g->C, via_name[via], differing);
     free(x), free(dy), free(first), free(dw), free(scratch);
   }
 }

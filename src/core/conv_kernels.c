@@ -17,11 +17,13 @@
  * needs (measured 2-3x slower on 2 cores; docs/conv.md). Chunks of a few MiB
  * keep the gemm wide enough and col mostly in cache.
  *
- * Small K = C*KH*KW (the first layer: C = 1, 5x5, K = 25) skips sgemm, which
- * reaches only half its speed at such a short inner dimension: each sample is
- * unfolded on its own (col[K, P] stays in L1) and register-blocked loops
- * compute y and col straight from/to NCHW, and dw as dot products over P. */
+ * Small K = C*KH*KW (the first layer: C = 1, 5x5, K = 25) skips sgemm on
+ * AVX-512 and AVX2, for the direct loops of conv_small_k.c; below AVX2
+ * conv_path.c sends it to oneDNN, and these kernels serve it through sgemm
+ * only where oneDNN cannot. */
 #include "core/conv_kernels.h"
+#include "core/conv_small_k.h"
+#include "wgan/base.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -51,20 +53,19 @@ static int team(void) {
   return t < slots() ? t : slots();
 }
 
-/* K = C*KH*KW up to which the direct loops replace sgemm (docs/conv.md). */
-#ifndef WG_CONV_SMALL_K
-#define WG_CONV_SMALL_K 64
-#endif
+/* The direct loops (conv_small_k.c) that replace sgemm for g at the vector
+ * level in use, or NULL: K too large, or no direct loops at this level. */
+static const wg_conv_small_ops *small_ops(const wg_conv_geom *g) {
+  return g->C * g->KH * g->KW <= WG_CONV_SMALL_K ? wg_conv_small_for(wg_isa_active()) : NULL;
+}
 
-static int small_k(const wg_conv_geom *g) { return g->C * g->KH * g->KW <= WG_CONV_SMALL_K; }
+static int small_k(const wg_conv_geom *g) { return small_ops(g) != NULL; }
 
-/* Floats past col, pad and eb that the stride-2 vector loops of shared_col
- * and its adjoint may touch (at most 32), for small K. */
-static size_t slack(const wg_conv_geom *g) { return small_k(g) ? 32 : 0; }
+static size_t slack(const wg_conv_geom *g) { return small_k(g) ? WG_CONV_SMALL_SLACK : 0; }
 
-/* The direct loops' part of a slot: vector partial sums dwv[OC*K, 16],
- * zero-padded copies of ragged column blocks tb[K + OC, 16], and the shared
- * rows eb[K, P] (+ slack) of bwd_data (shared_col). */
+/* The direct loops' part of a slot, for up to 16 lanes: vector partial sums
+ * dwv[OC*K, lanes], zero-padded copies of ragged column blocks tb[K + OC,
+ * lanes], and the shared rows eb[K, P] (+ slack) of bwd_data (shared_col). */
 static size_t small_floats(const wg_conv_geom *g) {
   size_t K = (size_t)g->C * g->KH * g->KW, P = (size_t)g->OH * g->OW;
   return small_k(g) ? round16((size_t)g->OC * K * 16) + round16((K + g->OC) * 16) +
@@ -96,16 +97,12 @@ static int chunk_for(const wg_conv_geom *g, int threads) {
   return (n + chunks - 1) / chunks;
 }
 
-/* The window all taps read, from input row -pt and column -pl: Hp x Wp. */
-static int pad_h(const wg_conv_geom *g) { return (g->OH - 1) * g->sh + g->KH; }
-static int pad_w(const wg_conv_geom *g) { return (g->OW - 1) * g->sw + g->KW; }
-
 /* Output positions handled per index table (a stack array). */
 enum { TILE = 512 };
 
 /* idx[i] = offset in a padded plane of tap (0,0) for output position p0 + i. */
 static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
-  const int P = g->OH * g->OW, m = P - p0 < TILE ? P - p0 : TILE, Wp = pad_w(g);
+  const int P = g->OH * g->OW, m = P - p0 < TILE ? P - p0 : TILE, Wp = wg_conv_pad_w(g);
   int oh = p0 / g->OW, ow = p0 % g->OW;
   for (int i = 0; i < m; i++) {
     idx[i] = oh * g->sh * Wp + ow * g->sw;
@@ -116,7 +113,7 @@ static int fill_index(const wg_conv_geom *g, int p0, int *idx) {
 
 /* pad[nb*C, Hp, Wp] = x[nb*C, H, W] shifted by (pt, pl), zero outside the image. */
 static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad) {
-  const int Hp = pad_h(g), Wp = pad_w(g);
+  const int Hp = wg_conv_pad_h(g), Wp = wg_conv_pad_w(g);
   for (long q = 0; q < (long)nb * g->C; q++) {
     const float *xp = x + q * g->H * g->W;
     float *d = pad + q * Hp * Wp;
@@ -138,7 +135,7 @@ static void pad_planes(const wg_conv_geom *g, int nb, const float *x, float *pad
 
 /* dx[nb*C, H, W] = the image part of pad[nb*C, Hp, Wp]; 0 where no tap reads. */
 static void unpad_planes(const wg_conv_geom *g, int nb, const float *pad, float *dx) {
-  const int Hp = pad_h(g), Wp = pad_w(g);
+  const int Hp = wg_conv_pad_h(g), Wp = wg_conv_pad_w(g);
   for (long q = 0; q < (long)nb * g->C; q++) {
     const float *s = pad + q * Hp * Wp;
     float *d = dx + q * g->H * g->W;
@@ -155,14 +152,14 @@ static void unpad_planes(const wg_conv_geom *g, int nb, const float *pad, float 
 /* col[K, nb*P] from padded planes pad[nb*C, Hp, Wp]: one gather per row. */
 static void im2col(const wg_conv_geom *g, int nb, const float *pad, float *col) {
   const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
-  const long ld = (long)nb * P, plane = (long)pad_h(g) * pad_w(g);
+  const long ld = (long)nb * P, plane = (long)wg_conv_pad_h(g) * wg_conv_pad_w(g);
   int idx[TILE];
   for (int p0 = 0; p0 < P; p0 += TILE) {
     const int m = fill_index(g, p0, idx);
     for (int r = 0; r < rows; r++) {
       const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
       for (int n = 0; n < nb; n++) {
-        const float *s = pad + ((long)n * g->C + c) * plane + kh * pad_w(g) + kw;
+        const float *s = pad + ((long)n * g->C + c) * plane + kh * wg_conv_pad_w(g) + kw;
         float *d = col + r * ld + (long)n * P + p0;
 #pragma omp simd
         for (int i = 0; i < m; i++) d[i] = s[idx[i]];
@@ -176,7 +173,7 @@ static void im2col(const wg_conv_geom *g, int nb, const float *pad, float *col) 
  * free of conflicts and vectorises. */
 static void col2im(const wg_conv_geom *g, int nb, const float *col, float *pad) {
   const int KK = g->KH * g->KW, P = g->OH * g->OW, rows = g->C * KK;
-  const long ld = (long)nb * P, plane = (long)pad_h(g) * pad_w(g);
+  const long ld = (long)nb * P, plane = (long)wg_conv_pad_h(g) * wg_conv_pad_w(g);
   int idx[TILE];
   memset(pad, 0, sizeof(float) * (size_t)(nb * g->C * plane));
   for (int p0 = 0; p0 < P; p0 += TILE) {
@@ -184,7 +181,7 @@ static void col2im(const wg_conv_geom *g, int nb, const float *col, float *pad) 
     for (int r = 0; r < rows; r++) {
       const int c = r / KK, kh = r % KK / g->KW, kw = r % g->KW;
       for (int n = 0; n < nb; n++) {
-        float *d = pad + ((long)n * g->C + c) * plane + kh * pad_w(g) + kw;
+        float *d = pad + ((long)n * g->C + c) * plane + kh * wg_conv_pad_w(g) + kw;
         const float *s = col + r * ld + (long)n * P + p0;
 #pragma omp simd
         for (int i = 0; i < m; i++) d[idx[i]] += s[i];
@@ -205,299 +202,13 @@ static void move_blocks(const wg_conv_geom *g, int nb, const float *src, float *
   }
 }
 
-/* GCC's vector extension (not intrinsics: any target, split where 512-bit
- * registers are missing) for the direct loops below. */
-typedef float vf16 __attribute__((vector_size(64)));
-typedef float vf16u __attribute__((vector_size(64), aligned(4), may_alias));
-typedef int vi16 __attribute__((vector_size(64)));
-
-/* The unfolded rows of one sample for the direct loops. With stride sh, taps
- * (c, kh, kw) and (c, kh + sh, kw) read the same gather shifted by one output
- * row, so one block e[OH + (KH-1-a)/sh, OW] per (c, a = kh % sh, kw) serves
- * them all: row k of col(K x P) is at e + coff[k] (2.3x fewer loads than
- * im2col for 5x5 stride 2). e fits in col[K, P]: (KH - a)(OH - 1) >= 0.
- * Without pad, only coff is filled. */
-static void shared_col(const wg_conv_geom *g, const float *pad, float *e, long *coff) {
-  const int Wp = pad_w(g), OW = g->OW, A = g->sh < g->KH ? g->sh : g->KH;
-  const long plane = (long)pad_h(g) * Wp;
-  long off = 0;
-  for (int c = 0; c < g->C; c++)
-    for (int a = 0; a < A; a++) {
-      const int rows = g->OH + (g->KH - 1 - a) / g->sh;
-      for (int kw = 0; kw < g->KW; kw++) {
-        const float *s = pad ? pad + c * plane + a * Wp + kw : NULL;
-        float *d = e + off;
-        if (pad && g->sw == 2) {
-          /* 16 outputs from 32 loaded floats by one even-lane shuffle; reads up
-           * to 32 floats past a row and writes up to 15 past it (the next row,
-           * rewritten next, or the slack after col) */
-          const vi16 even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-          for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
-            for (int j = 0; j < OW; j += 16)
-              *(vf16u *)(d + j) = __builtin_shuffle(*(const vf16u *)(s + 2 * j),
-                                                    *(const vf16u *)(s + 2 * j + 16), even);
-        } else if (pad) {
-          for (int r = 0; r < rows; r++, d += OW, s += (long)g->sh * Wp)
-            for (int ow = 0; ow < OW; ow++) d[ow] = s[ow * g->sw];
-        }
-        for (int kh = a; kh < g->KH; kh += g->sh)
-          coff[(c * g->KH + kh) * g->KW + kw] = off + (long)(kh / g->sh) * OW;
-        off += (long)rows * OW;
-      }
-    }
-}
-
-/* ---- Direct loops for small K ----
- * The vector types hold the accumulators in registers; plain loops are not
- * register-blocked by -O2, and ISO C mode turns off FMA contraction,
- * which the pragma below turns back on for these loops only. */
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=fast")
-
-
-/* c[MR, 16*NV] (row stride ldc) = a(MR x ni) b(ni x 16*NV), with a(r, i) =
- * a[r*am + i*ai] and row i of b at b + i*ldb, or at b + boff[i] when TAB.
- * MR <= 8, NV <= 2: up to 16 accumulators. */
-static inline __attribute__((always_inline)) void bcast_block(int MR, int NV, int TAB, int ni,
-                                                              const float *a, long am, long ai,
-                                                              const float *b, long ldb,
-                                                              const long *boff, float *c,
-                                                              long ldc) {
-  vf16 acc[8][2];
-#pragma GCC unroll 8
-  for (int r = 0; r < MR; r++)
-#pragma GCC unroll 2
-    for (int v = 0; v < NV; v++) acc[r][v] = (vf16){0};
-  for (int i = 0; i < ni; i++) {
-    const float *bi = TAB ? b + boff[i] : b + i * ldb;
-    vf16 bv[2];
-#pragma GCC unroll 2
-    for (int v = 0; v < NV; v++) bv[v] = *(const vf16u *)(bi + 16 * v);
-#pragma GCC unroll 8
-    for (int r = 0; r < MR; r++) {
-      const float ar = a[r * am + i * ai];
-#pragma GCC unroll 2
-      for (int v = 0; v < NV; v++) acc[r][v] += ar * bv[v];
-    }
-  }
-#pragma GCC unroll 8
-  for (int r = 0; r < MR; r++)
-#pragma GCC unroll 2
-    for (int v = 0; v < NV; v++) *(vf16u *)(c + r * ldc + 16 * v) = acc[r][v];
-}
-
-/* bcast_block with MR, NV and TAB (boff != NULL) known at compile time. */
-static void bcast_rows(int MR, int NV, int ni, const float *a, long am, long ai, const float *b,
-                       long ldb, const long *boff, float *c, long ldc) {
-#define WG_BC(mr)                                                                   \
-  case mr:                                                                          \
-    if (boff && NV == 1) bcast_block(mr, 1, 1, ni, a, am, ai, b, ldb, boff, c, ldc);  \
-    else if (boff) bcast_block(mr, 2, 1, ni, a, am, ai, b, ldb, boff, c, ldc);        \
-    else if (NV == 1) bcast_block(mr, 1, 0, ni, a, am, ai, b, ldb, boff, c, ldc);     \
-    else bcast_block(mr, 2, 0, ni, a, am, ai, b, ldb, boff, c, ldc);                  \
-    break;
-  switch (MR) {
-    WG_BC(1) WG_BC(2) WG_BC(3) WG_BC(4) WG_BC(5) WG_BC(6) WG_BC(7) WG_BC(8)
-  }
-#undef WG_BC
-}
-
-/* c[M, width] (row stride ldc) = a(M x ni) b(ni x width), a(r, i) = a[r*am +
- * i*ai], row i of b at b + i*ldb or, given boff, at b + boff[i]. Columns in
- * blocks of 32; a ragged last block is computed as the 16 or 32 columns ending
- * at `width` (the overlap is recomputed by the same operations, so rewritten
- * with the same values; 16 < width < 32 takes two blocks of 16), or, when
- * width < 16, through the zero-padded copy tb[ni, 16] and a local c block.
- * Rows in ceil(M/8) blocks of near-equal height. */
-static void small_gemm(int M, int ni, int width, const float *a, long am, long ai, const float *b,
-                       long ldb, const long *boff, float *c, long ldc, float *tb) {
-  const int nrb = (M + 7) / 8;
-  if (width < 16) {
-    float ct[8 * 16];
-    for (int i = 0; i < ni; i++) {
-      const float *bi = boff ? b + boff[i] : b + i * ldb;
-      for (int j = 0; j < 16; j++) tb[i * 16 + j] = j < width ? bi[j] : 0;
-    }
-    for (int rb = 0, r0 = 0; rb < nrb; rb++) {
-      const int mr = (M - r0 + nrb - rb - 1) / (nrb - rb);
-      bcast_rows(mr, 1, ni, a + r0 * am, am, ai, tb, 16, NULL, ct, 16);
-      for (int r = 0; r < mr; r++)
-        for (int j = 0; j < width; j++) c[(r0 + r) * ldc + j] = ct[r * 16 + j];
-      r0 += mr;
-    }
-    return;
-  }
-  for (int j0 = 0, js, nv; j0 < width; j0 = js + 16 * nv) {
-    const int m = width - j0 < 32 ? width - j0 : 32;
-    nv = m > 16 && (m == 32 || width >= 32) ? 2 : 1;
-    js = m == 16 * nv || (m > 16 && nv == 1) ? j0 : width - 16 * nv;
-    for (int rb = 0, r0 = 0; rb < nrb; rb++) {
-      const int mr = (M - r0 + nrb - rb - 1) / (nrb - rb);
-      bcast_rows(mr, nv, ni, a + r0 * am, am, ai, b + js, ldb, boff, c + r0 * ldc + js, ldc);
-      r0 += mr;
-    }
-  }
-}
-
-/* acc[o][k] += (dy row o & keep) * col row k, one vector each: dy rows at
- * dy + o*ds, col rows at col + coff[k]. */
-static inline __attribute__((always_inline)) void dot_step(int OR, int KR, vf16 acc[4][5],
-                                                           const float *dy, long ds,
-                                                           const float *col, const long *coff,
-                                                           const vi16 *keep) {
-  vf16 d[4], x[5];
-#pragma GCC unroll 4
-  for (int o = 0; o < OR; o++) d[o] = (vf16)((vi16) * (const vf16u *)(dy + o * ds) & *keep);
-#pragma GCC unroll 5
-  for (int k = 0; k < KR; k++) x[k] = *(const vf16u *)(col + coff[k]);
-#pragma GCC unroll 4
-  for (int o = 0; o < OR; o++)
-#pragma GCC unroll 5
-    for (int k = 0; k < KR; k++) acc[o][k] += d[o] * x[k];
-}
-
-/* dwv[OR rows of stride K, KR, 16] += lane-wise sums over p of dy[o][p] col[k][p]:
- * nvec full vectors (dy rows at dy + o*ldd, col rows at col + coff[k]), then,
- * if tail, one more from dyt (row stride ts) and colt + tcoff[k] whose dy lanes
- * are masked by keep (the ragged row ends, or their zero-padded copies).
- * OR <= 4, KR <= 5: 20 accumulators. */
-static inline __attribute__((always_inline)) void dot_block(int OR, int KR, int nvec, int tail,
-                                                            const float *dy, long ldd,
-                                                            const float *col, const long *coff,
-                                                            const float *dyt, long ts,
-                                                            const float *colt, const long *tcoff,
-                                                            const vi16 *keep, float *dwv, int K) {
-  vf16 acc[4][5];
-#pragma GCC unroll 4
-  for (int o = 0; o < OR; o++)
-#pragma GCC unroll 5
-    for (int k = 0; k < KR; k++) acc[o][k] = *(const vf16u *)(dwv + ((long)o * K + k) * 16);
-  const vi16 all = (vi16){0} - 1;
-  for (int v = 0; v < nvec; v++) dot_step(OR, KR, acc, dy + 16 * v, ldd, col + 16 * v, coff, &all);
-  if (tail) dot_step(OR, KR, acc, dyt, ts, colt, tcoff, keep);
-#pragma GCC unroll 4
-  for (int o = 0; o < OR; o++)
-#pragma GCC unroll 5
-    for (int k = 0; k < KR; k++) *(vf16u *)(dwv + ((long)o * K + k) * 16) = acc[o][k];
-}
-
-/* dot_block with OR and KR known at compile time. */
-static void dot_rows(int OR, int KR, int nvec, int tail, const float *dy, long ldd,
-                     const float *col, const long *coff, const float *dyt, long ts,
-                     const float *colt, const long *tcoff, const vi16 *keep, float *dwv, int K) {
-#define WG_DB(kr)                                                                        \
-  case kr:                                                                               \
-    switch (OR) {                                                                        \
-      case 1:                                                                            \
-        dot_block(1, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
-        break;                                                                           \
-      case 2:                                                                            \
-        dot_block(2, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
-        break;                                                                           \
-      case 3:                                                                            \
-        dot_block(3, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
-        break;                                                                           \
-      default:                                                                           \
-        dot_block(4, kr, nvec, tail, dy, ldd, col, coff, dyt, ts, colt, tcoff, keep, dwv, K); \
-    }                                                                                    \
-    break;
-  switch (KR) {
-    WG_DB(1) WG_DB(2) WG_DB(3) WG_DB(4) WG_DB(5)
-  }
-#undef WG_DB
-}
-
-/* dwv[OC*K, 16] += lane-wise partial sums of dy[OC, P] col(K x P)^T (one
- * sample; col row k at col + coff[k]). The ragged last r = P % 16 columns: the
- * 16 ending at P with the first 16 - r dy lanes masked off, or, when P < 16,
- * zero-padded copies dy[OC, 16] and col[K, 16] in tb. */
-static void small_dw(int OC, int K, int P, const float *dy, const float *col, const long *coff,
-                     float *dwv, float *tb) {
-  const int nvec = P / 16, r = P % 16, tail = r > 0;
-  const float *dyt = dy + P - 16, *colt = col + P - 16;
-  const long *tcoff = coff;
-  long ts = P, ccoff[WG_CONV_SMALL_K];
-  vi16 keep;
-  for (int j = 0; j < 16; j++) keep[j] = j >= 16 - r ? -1 : 0;
-  if (tail && nvec == 0) {
-    float *dc = tb, *cc = tb + (long)OC * 16;
-    for (int o = 0; o < OC; o++)
-      for (int j = 0; j < 16; j++) dc[o * 16 + j] = j < r ? dy[(long)o * P + j] : 0;
-    for (int k = 0; k < K; k++) {
-      for (int j = 0; j < 16; j++) cc[k * 16 + j] = j < r ? col[coff[k] + j] : 0;
-      ccoff[k] = k * 16;
-    }
-    dyt = dc, colt = cc, tcoff = ccoff, ts = 16;
-    keep = (vi16){0} - 1;
-  }
-  const int nob = (OC + 3) / 4, nkb = (K + 4) / 5;
-  for (int ob = 0, o0 = 0; ob < nob; ob++) {
-    const int orr = (OC - o0 + nob - ob - 1) / (nob - ob);
-    for (int kb = 0, k0 = 0; kb < nkb; kb++) {
-      const int kr = (K - k0 + nkb - kb - 1) / (nkb - kb);
-      dot_rows(orr, kr, nvec, tail, dy + (long)o0 * P, P, col, coff + k0, dyt + o0 * ts, ts,
-               colt, tcoff + k0, &keep, dwv + ((long)o0 * K + k0) * 16, K);
-      k0 += kr;
-    }
-    o0 += orr;
-  }
-}
-
-/* Adjoint of shared_col: pad[C, Hp, Wp] = col[K, P] folded back. Rows sharing
- * a block are summed into e first (vectors of 16), so that only the blocks,
- * 2.3x fewer values than col for 5x5 stride 2, are scattered into the planes. */
-static void shared_col_adjoint(const wg_conv_geom *g, const float *col, float *e,
-                               const long *coff, float *pad) {
-  const int Wp = pad_w(g), OW = g->OW, P = g->OH * OW, A = g->sh < g->KH ? g->sh : g->KH;
-  const int K = g->C * g->KH * g->KW;
-  const long plane = (long)pad_h(g) * Wp;
-  long size = 0;
-  for (int a = 0; a < A; a++) size += (long)(g->OH + (g->KH - 1 - a) / g->sh) * OW;
-  memset(e, 0, sizeof(float) * (size_t)(size * g->C * g->KW));
-  for (int k = 0; k < K; k++) {
-    const float *s = col + (long)k * P;
-    float *d = e + coff[k];
-    int p = 0;
-    for (; p + 16 <= P; p += 16) *(vf16u *)(d + p) += *(const vf16u *)(s + p);
-    for (; p < P; p++) d[p] += s[p];
-  }
-  memset(pad, 0, sizeof(float) * (size_t)(g->C * plane));
-  long off = 0;
-  for (int c = 0; c < g->C; c++)
-    for (int a = 0; a < A; a++) {
-      const int rows = g->OH + (g->KH - 1 - a) / g->sh;
-      for (int kw = 0; kw < g->KW; kw++) {
-        float *d = pad + c * plane + a * Wp + kw;
-        const float *s = e + off;
-        if (g->sw == 2) {
-          /* 16 inputs, those past the row masked to 0, spread over the even
-           * lanes of 32 floats: writes up to 32 floats past a row, adding 0
-           * (the next row, or the slack after pad) */
-          const vi16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-          const vi16 lo = {0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16};
-          const vi16 hi = lo + 8 - (lane & 1) * 8;
-          for (int r = 0; r < rows; r++, s += OW, d += (long)g->sh * Wp)
-            for (int j = 0; j < OW; j += 16) {
-              const vf16 v = (vf16)((vi16) * (const vf16u *)(s + j) & (lane < OW - j));
-              *(vf16u *)(d + 2 * j) += __builtin_shuffle(v, (vf16){0}, lo);
-              *(vf16u *)(d + 2 * j + 16) += __builtin_shuffle(v, (vf16){0}, hi);
-            }
-        } else {
-          for (int r = 0; r < rows; r++, s += OW, d += (long)g->sh * Wp)
-            for (int ow = 0; ow < OW; ow++) d[ow * g->sw] += s[ow];
-        }
-        off += (long)rows * OW;
-      }
-    }
-}
-
-#pragma GCC pop_options
 
 /* How one call spreads the batch: chunks of cb samples (the last may be
  * shorter) over a team of T threads, each with its own slot of scratch. */
 typedef struct {
   const wg_conv_geom *g;
   int K, P, T, cb, chunks, small;
+  const wg_conv_small_ops *ops;     /* small K: the direct loops of this vector level */
   long xs, ys;                      /* floats of one sample of x, of y */
   size_t slot, ycol, dwoff, padoff; /* floats of a slot; where its Y, dwp, pad start */
 } conv_run;
@@ -507,7 +218,7 @@ static conv_run plan_run(const wg_conv_geom *g) {
   conv_run r = {.g = g, .K = g->C * g->KH * g->KW, .P = g->OH * g->OW, .T = team()};
   r.cb = chunk_for(g, r.T);
   r.chunks = g->N ? (g->N + r.cb - 1) / r.cb : 0;
-  r.small = small_k(g);
+  r.ops = small_ops(g), r.small = r.ops != NULL;
   r.xs = (long)g->C * g->H * g->W, r.ys = (long)g->OC * r.P;
   r.slot = slot_floats(g);
   r.ycol = round16((size_t)r.K * max_chunk(g) * r.P + slack(g));
@@ -519,7 +230,7 @@ static conv_run plan_run(const wg_conv_geom *g) {
 /* One thread's slot of the scratch (slot_floats), in its parts. */
 typedef struct {
   float *col, *Y, *dwp, *pad; /* col[K, nb*P], Y[OC, nb*P], dwp[OC, K], pad[nb*C, Hp, Wp] */
-  float *dwv, *tb, *eb;       /* small K only: dwv[OC*K, 16], tb[K + OC, 16], eb[K, P] */
+  float *dwv, *tb, *eb;       /* small K only: dwv[OC*K, L], tb[K + OC, L], eb[K, P] */
   long coff[WG_CONV_SMALL_K]; /* small K only: row k of col(K x P) is at col + coff[k] */
 } slot_parts;
 
@@ -532,7 +243,7 @@ static void slot_at(const conv_run *r, float *scratch, int thread, slot_parts *s
     s->dwv = s->col + r->slot - small_floats(r->g);
     s->tb = s->dwv + round16((size_t)r->g->OC * r->K * 16);
     s->eb = s->tb + round16(((size_t)r->K + r->g->OC) * 16);
-    shared_col(r->g, NULL, NULL, s->coff);
+    r->ops->shared_col(r->g, NULL, NULL, s->coff);
   }
 }
 
@@ -546,7 +257,7 @@ static int chunk_start(const conv_run *r, int ch, int *nb) {
 /* col(K x P) of sample n of x, for the direct loops (shared_col). */
 static void unfold_sample(const conv_run *r, slot_parts *s, const float *x, int n) {
   pad_planes(r->g, 1, x + n * r->xs, s->pad);
-  shared_col(r->g, s->pad, s->col, s->coff);
+  r->ops->shared_col(r->g, s->pad, s->col, s->coff);
 }
 
 /* col[K, nb*P] of the nb samples of x from n0 on, for sgemm. */
@@ -566,7 +277,7 @@ static void fwd_chunk(const conv_run *r, slot_parts *s, int ch, const float *x, 
     for (int n = n0; n < n0 + nb; n++) {
       unfold_sample(r, s, x, n);
       /* y[n][OC, P] = w[OC, K] col(K x P) */
-      small_gemm(g->OC, K, P, w, K, 1, s->col, 0, s->coff, y + n * r->ys, P, s->tb);
+      r->ops->gemm(g->OC, K, P, w, K, 1, s->col, 0, s->coff, y + n * r->ys, P, s->tb);
     }
     return;
   }
@@ -586,8 +297,8 @@ static void bwd_data_chunk(const conv_run *r, slot_parts *s, int ch, const float
   if (r->small) {
     for (int n = n0; n < n0 + nb; n++) {
       /* col[K, P] = w[OC, K]^T dy[n][OC, P] */
-      small_gemm(K, g->OC, P, w, 1, K, dy + n * r->ys, P, NULL, s->col, P, s->tb);
-      shared_col_adjoint(g, s->col, s->eb, s->coff, s->pad);
+      r->ops->gemm(K, g->OC, P, w, 1, K, dy + n * r->ys, P, NULL, s->col, P, s->tb);
+      r->ops->col_adjoint(g, s->col, s->eb, s->coff, s->pad);
       unpad_planes(g, 1, s->pad, dx + n * r->xs);
     }
     return;
@@ -610,7 +321,7 @@ static void bwd_weight_chunk(const conv_run *r, slot_parts *s, int ch, const flo
   if (r->small) {
     for (int n = n0; n < n0 + nb; n++) {
       unfold_sample(r, s, x, n);
-      small_dw(g->OC, K, P, dy + n * r->ys, s->col, s->coff, s->dwv, s->tb);
+      r->ops->dw(g->OC, K, P, dy + n * r->ys, s->col, s->coff, s->dwv, s->tb);
     }
     return;
   }
@@ -630,14 +341,14 @@ static void bwd_weight_team(const conv_run *r, slot_parts *s, const float *x, co
                             float *dw, const float *scratch) {
   const long n = (long)r->g->OC * r->K;
   memset(s->dwp, 0, sizeof(float) * (size_t)n);
-  if (r->small) memset(s->dwv, 0, sizeof(float) * (size_t)n * 16);
+  if (r->small) memset(s->dwv, 0, sizeof(float) * (size_t)n * r->ops->lanes);
 #pragma omp for schedule(static) nowait
   for (int ch = 0; ch < r->chunks; ch++) bwd_weight_chunk(r, s, ch, x, dy);
   if (r->small) {
-    /* this thread's partial dw: the sums over the 16 lanes */
+    /* this thread's partial dw: the sums over the lanes */
     for (long i = 0; i < n; i++) {
       float sum = 0;
-      for (int l = 0; l < 16; l++) sum += s->dwv[i * 16 + l];
+      for (int l = 0; l < r->ops->lanes; l++) sum += s->dwv[i * r->ops->lanes + l];
       s->dwp[i] = sum;
     }
   }
@@ -652,8 +363,6 @@ static void bwd_weight_team(const conv_run *r, slot_parts *s, const float *x, co
   }
 }
 
-enum { FWD, BWD_DATA, BWD_WEIGHT };
-
 /* The three kernels share one driver: chunks of samples spread over the
  * team, each thread choosing its kernel's chunk function once. fwd and
  * bwd_data write disjoint samples, so their chunks go to whichever thread
@@ -662,8 +371,8 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
                 float *out, float *scratch) {
   const conv_run r = plan_run(g);
   if (r.P <= 0 || g->N <= 0) { /* an empty output: nothing reads x */
-    if (kind == BWD_DATA) memset(out, 0, sizeof(float) * (size_t)g->N * r.xs);
-    if (kind == BWD_WEIGHT) memset(out, 0, sizeof(float) * (size_t)g->OC * r.K);
+    if (kind == WG_CONV_BWD_DATA) memset(out, 0, sizeof(float) * (size_t)g->N * r.xs);
+    if (kind == WG_CONV_BWD_WEIGHT) memset(out, 0, sizeof(float) * (size_t)g->OC * r.K);
     return;
   }
   const int blas_threads = openblas_get_num_threads();
@@ -672,10 +381,10 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   {
     slot_parts s;
     slot_at(&r, scratch, omp_get_thread_num(), &s);
-    if (kind == FWD) {
+    if (kind == WG_CONV_FWD) {
 #pragma omp for schedule(dynamic, 1) nowait
       for (int ch = 0; ch < r.chunks; ch++) fwd_chunk(&r, &s, ch, x, w, out);
-    } else if (kind == BWD_DATA) {
+    } else if (kind == WG_CONV_BWD_DATA) {
 #pragma omp for schedule(dynamic, 1) nowait
       for (int ch = 0; ch < r.chunks; ch++) bwd_data_chunk(&r, &s, ch, dy, w, out);
     } else {
@@ -685,17 +394,9 @@ static void run(int kind, const wg_conv_geom *g, const float *x, const float *w,
   openblas_set_num_threads(blas_threads);
 }
 
-void wg_conv2d_fwd_kernel(const wg_conv_geom *g, const float *x, const float *w,
-                          float *y, float *scratch) {
-  run(FWD, g, x, w, NULL, y, scratch);
-}
-
-void wg_conv2d_bwd_data_kernel(const wg_conv_geom *g, const float *dy, const float *w,
-                               float *dx, float *scratch) {
-  run(BWD_DATA, g, NULL, w, dy, dx, scratch);
-}
-
-void wg_conv2d_bwd_weight_kernel(const wg_conv_geom *g, const float *x, const float *dy,
-                                 float *dw, float *scratch) {
-  run(BWD_WEIGHT, g, x, NULL, dy, dw, scratch);
+void wg_conv2d_own(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out,
+                   float *scratch) {
+  if (kind == WG_CONV_FWD) run(kind, g, a, b, NULL, out, scratch);
+  else if (kind == WG_CONV_BWD_DATA) run(kind, g, NULL, b, a, out, scratch);
+  else run(kind, g, a, NULL, b, out, scratch);
 }

@@ -1,6 +1,8 @@
 /* Elementwise functions of one tensor. Each backward rule is written with ops,
  * so with create_graph the gradient is itself differentiable. */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "core/ctx.h"
 
@@ -22,6 +24,19 @@ static inline float sigmoid(float x) {
   return e / (1.0f + e);
 }
 
+/* x > 0 ? x : slope*x as a bitwise select of both sides, which vectorises at
+ * SSE2, where the compiler keeps the conditional multiply a branch per
+ * element (8x slower at baseline than with AVX-512's masks). */
+static inline float leaky(float x, float slope) {
+  const float s = slope * x;
+  uint32_t xb, sb;
+  memcpy(&xb, &x, 4), memcpy(&sb, &s, 4);
+  const uint32_t keep = -(uint32_t)(x > 0), yb = (xb & keep) | (sb & ~keep);
+  float y;
+  memcpy(&y, &yb, 4);
+  return y;
+}
+
 #define LOOP(EXPR)                                           \
   _Pragma("omp parallel for simd if(n > PAR_MIN)")           \
   for (int64_t i = 0; i < n; i++) { float x = a[i]; y[i] = (EXPR); }
@@ -36,7 +51,7 @@ static void unary_kernel(int kind, float *restrict y, const float *restrict a, i
     case K_SQUARE: LOOP(x * x) break;
     case K_POW: LOOP(powf(x, f0)) break;
     case K_ABS: LOOP(fabsf(x)) break;
-    case K_LEAKY: LOOP(x > 0 ? x : f0 * x) break;
+    case K_LEAKY: LOOP(leaky(x, f0)) break;
     case K_TANH: LOOP(tanhf(x)) break;
     case K_SIGMOID: LOOP(sigmoid(x)) break;
     case K_SOFTPLUS: LOOP(softplus(x)) break;
