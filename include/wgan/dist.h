@@ -1,0 +1,44 @@
+/* Data parallelism over MPI (docs/distributed.md): the ranks of a job and
+ * the few collective operations the trainer needs. A library built without
+ * MPI (plain make), or a process not started by mpirun or srun, is the one
+ * rank of a job of one: every operation is then the identity.
+ *
+ * Communication errors are MPI's: its default handler ends the whole job
+ * with its message, so no rank waits for one that failed. */
+#ifndef WGAN_DIST_H
+#define WGAN_DIST_H
+#include "wgan/base.h"
+#include "wgan/rng.h"
+
+/* Joins the job when a launcher (mpirun, srun) started the process; a
+ * process started alone stays a job of one without touching MPI. Call it
+ * once, before any other wg_dist_ function; WG_EINVAL if the build has MPI
+ * but MPI cannot start. */
+wg_status wg_dist_init(int *argc, char ***argv);
+/* Leaves the job (after wg_dist_init; nothing otherwise). */
+void wg_dist_finalize(void);
+/* Whether the library was built with MPI (make MPI=1). */
+int wg_dist_built_with_mpi(void);
+int wg_dist_rank(void);
+int wg_dist_size(void);
+
+/* x[n] := the mean over the ranks of x[n], in place (the sum, then / size). */
+void wg_dist_mean_floats(float *x, int64_t n);
+void wg_dist_mean_doubles(double *x, int n);
+/* bytes of buf from rank root to every rank. */
+void wg_dist_broadcast(void *buf, size_t bytes, int root);
+
+/* The job's verdict on a step every rank took: WG_OK if every rank's st
+ * is WG_OK; otherwise the status and message of the lowest failing rank,
+ * left on every rank (the others' messages say which rank failed). With
+ * stop non-NULL, *stop becomes 1 on every rank if it was set on any, so a
+ * signal that reached the ranks at different iterations stops them all at
+ * the same one. One small allreduce (and a broadcast on failure). */
+wg_status wg_dist_agree(wg_status st, int *stop);
+
+/* Rank rank's own random stream, derived from a state every rank shares:
+ * rank 0 keeps the state itself (so rank 0 of one rank draws what a
+ * serial run draws); rank r > 0 is reseeded from it and r. */
+void wg_dist_rank_stream(wg_rng *rng, int rank);
+
+#endif
