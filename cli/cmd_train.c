@@ -38,6 +38,10 @@ static const wg_field run_fields[] = {
      "plain log line every N iterations (not a terminal)"),
     CLI_OPTION("eval_every", "--eval-every", WG_FIELD_INT64, RUN(run.eval_every), 0, 1e9, NULL,
      "exact W1 of samples every N iterations (0: never)"),
+    CLI_OPTION("same_draws", "--same-draws", WG_FIELD_FLAG, RUN(run.same_draws), 0, 1, NULL,
+     "MPI: every rank draws the whole batch's noise and keeps its slice (as one process draws)"),
+    CLI_OPTION("rank_states", "--rank-states", WG_FIELD_STRING, RUN(run.rank_states), 0, 0, NULL,
+     "MPI: every rank also writes its final state to DIR/rank-R.safetensors"),
 };
 enum { N_RUN = sizeof run_fields / sizeof run_fields[0], MAX_FIELDS = 32 };
 
@@ -89,6 +93,9 @@ int cmd_train(int argc, char **argv) {
   fprintf(stderr, "wgan train: %s on %s, model %s (%lld + %lld parameters), into %s\n", wg_loss_name(s->cfg.loss),
           s->cfg.data, wg_model_name(s->cfg.model), (long long)s->models.gen->n_params,
           (long long)s->models.critic->n_params, wg_run_dir(run));
+  if (wg_dist_size() > 1)
+    fprintf(stderr, "wgan train: %d ranks of %d samples (--batch %d), %d thread%s each\n", wg_dist_size(),
+            s->cfg.batch / wg_dist_size(), s->cfg.batch, wg_get_threads(), wg_get_threads() == 1 ? "" : "s");
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   progress_start((long)s->iter, (long)s->cfg.iters, o.log_every);
