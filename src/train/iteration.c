@@ -129,6 +129,15 @@ static wg_status generator_step(wg_gan_state *s, wg_ctx *ctx, wg_iter_stats *out
   return st;
 }
 
+/* This rank's stream for the iteration, from rank 0's state at its start
+ * (wgan/dist.h): rank 0 draws what a serial run draws, and a checkpoint's
+ * one RNG state (rank 0's) gives every rank's stream on resume. */
+static void derive_stream(wg_gan_state *s) {
+  if (!parallel(s) || s->same_draws) return;
+  wg_dist_broadcast(s->rng.s, sizeof s->rng.s, 0);
+  wg_dist_rank_stream(&s->rng, s->rank);
+}
+
 /* The logged figures as the means over the ranks. */
 static void average_stats(const wg_gan_state *s, wg_iter_stats *out) {
   if (!parallel(s)) return;
@@ -144,6 +153,7 @@ wg_status wg_gan_train_iteration(wg_gan_state *s, wg_source *src, wg_ctx *ctx, w
     return wg_set_error(WG_EINVAL, "--batch %d does not split evenly over %d ranks", c->batch, s->ranks);
   /* The WGAN code's schedule: 100 critic steps for the first 25 generator
    * iterations and every 500th, so the critic starts near its optimum. */
+  derive_stream(s);
   int steps = c->n_critic;
   if (c->loss == WG_LOSS_CLIP && c->warmup_critic && (s->iter < 25 || s->iter % 500 == 0)) steps = 100;
   for (int j = 0; j < steps; j++) {

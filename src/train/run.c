@@ -223,16 +223,6 @@ static double state_bytes(const wg_gan_state *s) {
   return 4 * floats;
 }
 
-/* Rank r's own stream from rank 0's state (wgan/dist.h), unless every rank
- * draws the whole batch from the one stream they share. Done when a run
- * starts and at every checkpoint, so the checkpoint's one RNG state gives
- * every rank's stream on resume. */
-static void derive_stream(wg_run *r) {
-  if (r->s.ranks < 2 || r->s.same_draws) return;
-  wg_dist_broadcast(r->s.rng.s, sizeof r->s.rng.s, 0);
-  wg_dist_rank_stream(&r->s.rng, r->s.rank);
-}
-
 /* Rank 0 alone writes the run's files. */
 static int writes(const wg_run *r) { return r->s.rank == 0; }
 
@@ -249,7 +239,6 @@ static wg_status prepare(wg_run *r, const wg_train_config *cfg) {
   if (planned != WG_OK) return planned;
   if (!r->resumed && wg_gan_state_init(&r->s, cfg, r->src.ndim, r->src.shape) != WG_OK) return wg_last_status();
   r->s.rank = wg_dist_rank(), r->s.ranks = ranks, r->s.same_draws = r->opts.same_draws;
-  derive_stream(r);
   if (isfinite(r->s.models.out_lo)) wg_source_set_range(&r->src, r->s.models.out_lo, r->s.models.out_hi);
   if (writes(r) && make_run_dir(r) != WG_OK) return wg_last_status();
   wg_set_threads(cfg->threads);
@@ -303,7 +292,6 @@ wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_
  * past what could be saved. The previous one stays (written beside and
  * renamed). Every rank calls it; rank 0 writes. */
 static wg_status save_checkpoint(wg_run *r) {
-  derive_stream(r);
   if (!writes(r)) {
     r->ckpt_iter = r->s.iter;
     return WG_OK;
