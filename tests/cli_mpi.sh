@@ -82,6 +82,12 @@ if why=$(compare "$T/inp2-rs/rank-0.safetensors" "$T/inp2-rs/rank-1.safetensors"
   ok np2_idx_ranks_identical_and_serial_within_rounding
 else fail np2_idx_ranks_identical_and_serial_within_rounding "$why"; fi
 
+# BatchNorm (clip): per-rank batch statistics, the running statistics averaged over the ranks
+# after each step, so they too are identical on both ranks
+mpi 2 train "${IDX[@]}" --loss clip --batchnorm --no-warmup-critic --out "$T/ibn" --rank-states "$T/ibn-rs" 2>"$T/err"
+if why=$(compare "$T/ibn-rs/rank-0.safetensors" "$T/ibn-rs/rank-1.safetensors"); then ok np2_batchnorm_ranks_identical
+else fail np2_batchnorm_ranks_identical "${why:-$(tail -n 1 "$T/err")}"; fi
+
 # 10 iterations, then a resume on 2 ranks to 20: the 20 of one go, bit for bit
 mpi 2 train "${TOY[@]}" --iters 10 --out "$T/split" 2>/dev/null
 mpi 2 train --resume "$T/split" --iters 20 --rank-states "$T/split-rs" 2>/dev/null
