@@ -36,6 +36,10 @@ void wg_dist_broadcast(void *buf, size_t bytes, int root);
  * the same one. One small allreduce (and a broadcast on failure). */
 wg_status wg_dist_agree(wg_status st, int *stop);
 
+/* Seconds this process spent in the collective operations so far (waiting
+ * for the slowest rank included): what data parallelism costs a step. */
+double wg_dist_seconds(void);
+
 /* Rank rank's own random stream, derived from a state every rank shares:
  * rank 0 keeps the state itself (so rank 0 of one rank draws what a
  * serial run draws); rank r > 0 is reseeded from it and r. */

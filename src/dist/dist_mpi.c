@@ -9,6 +9,9 @@
 #include "wgan/dist.h"
 
 static int joined, rank, size = 1;
+static double collective_seconds;
+
+double wg_dist_seconds(void) { return collective_seconds; }
 
 /* The variables Open MPI's mpirun, PMIx and Slurm's PMI set in a process
  * they launch: without one the process was started alone. */
@@ -43,6 +46,7 @@ int wg_dist_size(void) { return size; }
 /* MPI counts are ints: a buffer of more than INT_MAX goes in pieces. */
 void wg_dist_mean_floats(float *x, int64_t n) {
   if (size < 2) return;
+  const double t0 = wg_seconds();
   for (int64_t done = 0; done < n; done += INT_MAX) {
     int count = n - done < INT_MAX ? (int)(n - done) : INT_MAX;
     MPI_Allreduce(MPI_IN_PLACE, x + done, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
@@ -50,27 +54,34 @@ void wg_dist_mean_floats(float *x, int64_t n) {
   const float scale = 1.0f / (float)size;
 #pragma omp parallel for simd if (n > 32768)
   for (int64_t i = 0; i < n; i++) x[i] *= scale;
+  collective_seconds += wg_seconds() - t0;
 }
 
 void wg_dist_mean_doubles(double *x, int n) {
   if (size < 2) return;
+  const double t0 = wg_seconds();
   MPI_Allreduce(MPI_IN_PLACE, x, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   for (int i = 0; i < n; i++) x[i] /= size;
+  collective_seconds += wg_seconds() - t0;
 }
 
 void wg_dist_broadcast(void *buf, size_t bytes, int root) {
   if (size < 2) return;
+  const double t0 = wg_seconds();
   for (size_t done = 0; done < bytes; done += INT_MAX) {
     size_t count = bytes - done < INT_MAX ? bytes - done : INT_MAX;
     MPI_Bcast((char *)buf + done, (int)count, MPI_BYTE, root, MPI_COMM_WORLD);
   }
+  collective_seconds += wg_seconds() - t0;
 }
 
 wg_status wg_dist_agree(wg_status st, int *stop) {
   if (size < 2) return st;
   /* One MIN over {the first failing rank, not stopping}. */
   int mine[2] = {st != WG_OK ? rank : INT_MAX, stop && *stop ? 0 : 1}, all[2];
+  const double t0 = wg_seconds();
   MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  collective_seconds += wg_seconds() - t0;
   if (stop) *stop = all[1] == 0;
   if (all[0] == INT_MAX) return WG_OK;
   struct {
