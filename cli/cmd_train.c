@@ -66,7 +66,7 @@ static int report(wg_run *run, wg_status st) {
   fprintf(stderr, "wgan train: done, %lld iterations in %.1f s. Samples, metrics.csv, loss.png and report.html are in %s\n",
           (long long)s->iter, s->seconds, wg_run_dir(run));
   if (wg_dist_size() > 1)
-    fprintf(stderr, "wgan train: rank 0 spent %.2f s of this process's in the ranks' collective operations\n",
+    fprintf(stderr, "wgan train: rank 0 spent %.2f s in the ranks' collective operations (allreduces, agreement)\n",
             wg_dist_seconds());
   return 0;
 }

@@ -189,17 +189,19 @@ static wg_status check_memory(const wg_train_config *cfg, const wg_gan_models *m
   const double fixed = 4 * params * (cfg->loss == WG_LOSS_CLIP ? 4 : 5);
   const double step = per_sample * batch, have = wg_memory_available() + held;
   if (fixed + step <= have) return WG_OK;
-  char advice[96];
+  char advice[96], at[64];
+  if (wg_dist_size() > 1) snprintf(at, sizeof at, "this rank's %d samples of --batch %d", batch, cfg->batch);
+  else snprintf(at, sizeof at, "--batch %d", batch);
   if (fixed + per_sample < 0.8 * have)
     snprintf(advice, sizeof advice, "--batch %.0f or less, or a smaller --dim",
              wg_dist_size() * floor((0.8 * have - fixed) / per_sample));
   else
     snprintf(advice, sizeof advice, "a smaller --dim");
   return wg_set_error(WG_ENOMEM,
-                      "this run needs about %.3g GB: %.3g GB for one step's activations at --batch %d and %.3g GB "
+                      "this run needs about %.3g GB: %.3g GB for one step's activations at %s and %.3g GB "
                       "for the %.0f parameters with their gradients and optimizer state; this machine has %.3g GB "
                       "available; use %s",
-                      (fixed + step) / 1e9, step / 1e9, batch, fixed / 1e9, params, have / 1e9, advice);
+                      (fixed + step) / 1e9, step / 1e9, at, fixed / 1e9, params, have / 1e9, advice);
 }
 
 /* A new run's plan, on models built but not initialised (their buffers
@@ -409,7 +411,8 @@ static wg_status write_rank_state(wg_run *r) {
   if (!r->opts.rank_states) return WG_OK;
   if (snprintf(path, sizeof path, "%s/rank-%d.safetensors", r->opts.rank_states, r->s.rank) >= (int)sizeof path)
     return wg_set_error(WG_EINVAL, "the rank states' directory name is too long");
-  if (make_dirs(r->opts.rank_states)) return wg_set_error(WG_EIO, "cannot make %s: %s", r->opts.rank_states, strerror(errno));
+  if (make_dirs(r->opts.rank_states))
+    return wg_set_error(WG_EIO, "cannot make %s: %s", r->opts.rank_states, strerror(errno));
   if (wg_source_size(&r->src)) wg_batcher_get_state(&r->src.batcher, r->s.batcher_state);
   return wg_checkpoint_save(path, &r->s);
 }
