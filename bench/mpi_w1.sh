@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # 3000 iterations of WGAN-GP on 8gaussians (MLP of 128 units: the default 512 takes
 # an hour on 2 shared cores), serial and on 2 MPI ranks (1
-# thread each), for each seed: the exact W1 of 2000 generated points against
-# 2000 held-out real ones, and its floor W1(real, real) of the same n, every
-# 1000 iterations (evals.csv). The 2-rank runs draw their own streams, so
+# thread each), for each seed: the exact W1 of 500 generated points against
+# 500 real ones, and its floor W1(real, real) of the same n, every 1000
+# iterations (--eval-every: evals.csv). The 2-rank runs draw their own streams, so
 # they are other runs of the same training, not the serial one in other
 # rounding: they should agree within the spread between seeds.
 #   bench/mpi_w1.sh [ITERS] [SEEDS...]     (needs make and make MPI=1)
