@@ -14,6 +14,9 @@ SEEDS=${*:-1 2}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, AVX-512: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)"
+# The machine is shared: a rank waiting for the other yields its core rather
+# than polling (Open MPI polls by default unless it counts more ranks than cores).
+export OMPI_MCA_mpi_yield_when_idle=1
 A=(--data 8gaussians --loss gp --dim 128 --iters "$ITERS" --threads 1 --sample-every 0 --checkpoint-every 0 --eval-every 1000)
 printf "%-6s %-8s %s\n" seed run "iter:W1/floor ..."
 for seed in $SEEDS; do
