@@ -42,8 +42,12 @@ for k in names:
 EOF
 compare() { $PY "$T/compare.py" "$@" 2>&1; }
 
-# A tiny IDX image file: 64 28x28 images of random bytes.
-{ printf '\x00\x00\x08\x03\x00\x00\x00\x40\x00\x00\x00\x1c\x00\x00\x00\x1c'; head -c $((64 * 784)) /dev/urandom; } > "$T/tiny-idx3-ubyte"
+# A tiny IDX image file: 64 28x28 images of random bytes (a fixed seed: the comparisons
+# below are deterministic).
+$PY -c 'import sys, numpy as np
+sys.stdout.buffer.write(bytes([0, 0, 8, 3, 0, 0, 0, 64, 0, 0, 0, 28, 0, 0, 0, 28]))
+sys.stdout.buffer.write(np.random.default_rng(5).integers(0, 256, 64 * 784, dtype=np.uint8).tobytes())' \
+  > "$T/tiny-idx3-ubyte"
 TOY=(--data 8gaussians --loss gp --iters 20 --batch 32 --dim 32 --seed 3 --threads 1 --sample-every 0)
 IDX=(--data "$T/tiny-idx3-ubyte" --loss gp --iters 20 --batch 8 --dim 4 --n-critic 2 --seed 5 --threads 1 --sample-every 0)
 
@@ -63,12 +67,16 @@ if why=$(compare "$T/np2-rs/rank-0.safetensors" "$T/np2-rs/rank-1.safetensors") 
 else fail np2_ranks_identical_8gaussians "${why:-no metrics or rank count} $(tail -n 1 "$T/err")"; fi
 
 # With --same-draws the 2 ranks draw the serial run's batches: equal to it within float rounding.
-# The batch means are summed in another order (two halves, then their mean); after 20 Adam steps
-# at lr 1e-4 the parameters differ by some 1e-7 (measured), the tolerance is 1e-5, a tenth of a step.
+# The batch means are summed in another order (two halves, then their mean), a few ulps of each
+# gradient; Adam's step lr m/sqrt(v) is scale-free, so where a gradient component is near zero
+# those ulps can change its step by up to lr = 1e-4. Measured: 3e-8 to 4e-7 typically, 2e-5 at
+# worst over random IDX files; the tolerance is 2e-4, two Adam steps. The ranks' own streams give
+# parameters 1e-3 apart and moments 0.1 to 1 apart: the test also checks those are not within it.
+TOL=2e-4
 mpi 2 train "${TOY[@]}" --same-draws --out "$T/np2s" --rank-states "$T/np2s-rs" 2>/dev/null
 if why=$(compare "$T/np2s-rs/rank-0.safetensors" "$T/np2s-rs/rank-1.safetensors") &&
-   why=$(compare "$T/serial-rs/rank-0.safetensors" "$T/np2s-rs/rank-0.safetensors" 1e-5) &&
-   ! compare "$T/serial-rs/rank-0.safetensors" "$T/np2-rs/rank-0.safetensors" 1e-5 >/dev/null; then
+   why=$(compare "$T/serial-rs/rank-0.safetensors" "$T/np2s-rs/rank-0.safetensors" $TOL) &&
+   ! compare "$T/serial-rs/rank-0.safetensors" "$T/np2-rs/rank-0.safetensors" $TOL >/dev/null; then
   ok np2_same_draws_is_serial_within_rounding_8gaussians
 else fail np2_same_draws_is_serial_within_rounding_8gaussians "${why:-the own streams of the ranks gave the serial run too}"; fi
 
@@ -78,7 +86,8 @@ mpi 2 train "${IDX[@]}" --out "$T/inp2" --rank-states "$T/inp2-rs" 2>/dev/null
 mpi 2 train "${IDX[@]}" --same-draws --out "$T/inp2s" --rank-states "$T/inp2s-rs" 2>/dev/null
 if why=$(compare "$T/inp2-rs/rank-0.safetensors" "$T/inp2-rs/rank-1.safetensors") &&
    why=$(compare "$T/inp2s-rs/rank-0.safetensors" "$T/inp2s-rs/rank-1.safetensors") &&
-   why=$(compare "$T/iserial-rs/rank-0.safetensors" "$T/inp2s-rs/rank-0.safetensors" 1e-5); then
+   why=$(compare "$T/iserial-rs/rank-0.safetensors" "$T/inp2s-rs/rank-0.safetensors" $TOL) &&
+   ! compare "$T/iserial-rs/rank-0.safetensors" "$T/inp2-rs/rank-0.safetensors" $TOL >/dev/null; then
   ok np2_idx_ranks_identical_and_serial_within_rounding
 else fail np2_idx_ranks_identical_and_serial_within_rounding "$why"; fi
 
@@ -120,3 +129,20 @@ rc=$?
 if [ $rc -eq 1 ] && grep -q "samples_000004.csv: cannot write" "$T/err" && [ "$(wc -l < "$T/blocked/metrics.csv")" -eq 5 ]; then
   ok one_rank_failure_stops_all
 else fail one_rank_failure_stops_all "exit $rc (124: a rank hung): $(head -c 300 "$T/err")"; fi
+
+# SIGTERM reaching the two ranks at different moments (as a batch system's does): both stop at
+# the same iteration, rank 0 writes the checkpoint and says so (exit 143), and the run resumes
+mpirun --oversubscribe --allow-run-as-root -np 2 "$MPI_BIN" train --data 8gaussians --dim 16 --batch 16 \
+  --iters 1000000 --threads 1 --sample-every 0 --checkpoint-every 0 --out "$T/sig" >/dev/null 2>"$T/err" &
+job=$!
+(sleep 120; kill -KILL $job 2>/dev/null) & watchdog=$!
+rows() { if [ -f "$T/sig/metrics.csv" ]; then wc -l < "$T/sig/metrics.csv"; else echo 0; fi; }
+for _ in $(seq 300); do [ "$(rows)" -gt 5 ] && break; sleep 0.2; done
+for pid in $(pgrep -P $job); do kill -TERM "$pid"; sleep 0.3; done
+wait $job
+rc=$?
+kill $watchdog 2>/dev/null
+if [ $rc -eq 143 ] && grep -q "interrupted at iteration" "$T/err" &&
+   mpi 2 train --resume "$T/sig" --iters "$(( $(tail -n 1 "$T/sig/metrics.csv" | cut -d, -f1) + 3 ))" 2>/dev/null; then
+  ok sigterm_stops_both_ranks_and_resumes
+else fail sigterm_stops_both_ranks_and_resumes "exit $rc (137: a rank hung): $(grep -v '^iter' "$T/err" | head -c 300)"; fi
