@@ -71,7 +71,8 @@ wg_status wg_source_batch_slice(wg_source *src, int batch, int first, int count,
   }
   if (wg_batcher_next_indices(&src->batcher, src->idx, batch) != WG_OK) return wg_last_status();
   const int64_t dim = src->ds->dim;
-  for (int i = 0; i < count; i++) memcpy(out + i * dim, src->ds->x + src->idx[first + i] * dim, sizeof *out * (size_t)dim);
+  for (int i = 0; i < count; i++)
+    memcpy(out + i * dim, src->ds->x + src->idx[first + i] * dim, sizeof *out * (size_t)dim);
   return WG_OK;
 }
 
