@@ -61,7 +61,7 @@ static int report(wg_run *run, wg_status st) {
   if (wg_run_stopped(run)) {
     fprintf(stderr, "wgan train: interrupted at iteration %lld; checkpoint written. Resume with:\n  wgan train --resume %s\n",
             (long long)s->iter, wg_run_dir(run));
-    return 128 + stop_signal;
+    return 128 + wg_run_stopped(run); /* the signal, this rank's or another's */
   }
   fprintf(stderr, "wgan train: done, %lld iterations in %.1f s. Samples, metrics.csv, loss.png and report.html are in %s\n",
           (long long)s->iter, s->seconds, wg_run_dir(run));

@@ -31,9 +31,10 @@ void wg_dist_broadcast(void *buf, size_t bytes, int root);
 /* The job's verdict on a step every rank took: WG_OK if every rank's st
  * is WG_OK; otherwise the status and message of the lowest failing rank,
  * left on every rank (the others' messages say which rank failed). With
- * stop non-NULL, *stop becomes 1 on every rank if it was set on any, so a
- * signal that reached the ranks at different iterations stops them all at
- * the same one. One small allreduce (and a broadcast on failure). */
+ * stop non-NULL (a value >= 0: 0 to go on), *stop becomes the largest of
+ * the ranks' values on every rank, so a signal that reached the ranks at
+ * different iterations stops them all at the same one, and each knows
+ * which. One small allreduce (and a broadcast on failure). */
 wg_status wg_dist_agree(wg_status st, int *stop);
 
 /* Seconds this process spent in the collective operations so far (waiting

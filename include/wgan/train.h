@@ -158,7 +158,8 @@ wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_
 wg_status wg_run_train(wg_run *run);
 const wg_gan_state *wg_run_state(const wg_run *run);
 const char *wg_run_dir(const wg_run *run);
-/* Whether the run ended on *o->stop before its last iteration. */
+/* Whether the run ended on *o->stop before its last iteration: 0, or the
+ * value *o->stop held (over MPI, the largest any rank's held). */
 int wg_run_stopped(const wg_run *run);
 void wg_run_close(wg_run *run);
 

@@ -76,12 +76,12 @@ void wg_dist_broadcast(void *buf, size_t bytes, int root) {
 
 wg_status wg_dist_agree(wg_status st, int *stop) {
   if (size < 2) return st;
-  /* One MIN over {the first failing rank, not stopping}. */
-  int mine[2] = {st != WG_OK ? rank : INT_MAX, stop && *stop ? 0 : 1}, all[2];
+  /* One MIN over {the first failing rank, minus the stop value}. */
+  int mine[2] = {st != WG_OK ? rank : INT_MAX, stop ? -*stop : 0}, all[2];
   const double t0 = wg_seconds();
   MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   collective_seconds += wg_seconds() - t0;
-  if (stop) *stop = all[1] == 0;
+  if (stop) *stop = -all[1];
   if (all[0] == INT_MAX) return WG_OK;
   struct {
     int status;

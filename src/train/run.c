@@ -370,17 +370,20 @@ static wg_status iterate(wg_run *r, wg_ctx *ctx, wg_metrics_log *log, wg_evals_l
   return periodic_outputs(r, evals);
 }
 
+/* *o->stop's value now (0: go on). */
+static int stop_value(const wg_run *r) { return r->opts.stop && *r->opts.stop > 0 ? (int)*r->opts.stop : 0; }
+
 /* The loop, until the last iteration or a stop; the ranks agree after each
  * iteration on whether to go on (a failure or a stop on any rank ends every
- * rank's loop at the same iteration). */
-static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals) {
+ * rank's loop at the same iteration). *stop: the stop value that ended it. */
+static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals, int *stop) {
   wg_ctx *ctx = wg_ctx_new(64 << 20);
-  int stop = r->opts.stop && *r->opts.stop;
-  wg_status st = wg_dist_agree(ctx ? WG_OK : wg_failed("the training context"), &stop);
-  while (st == WG_OK && r->s.iter < r->s.cfg.iters && !stop) {
+  *stop = stop_value(r);
+  wg_status st = wg_dist_agree(ctx ? WG_OK : wg_failed("the training context"), stop);
+  while (st == WG_OK && r->s.iter < r->s.cfg.iters && !*stop) {
     st = iterate(r, ctx, log, evals);
-    stop = r->opts.stop && *r->opts.stop;
-    st = wg_dist_agree(st, &stop);
+    *stop = stop_value(r);
+    st = wg_dist_agree(st, stop);
   }
   wg_ctx_free(ctx);
   return st;
@@ -422,9 +425,10 @@ wg_status wg_run_train(wg_run *r) {
   wg_evals_log *evals;
   wg_status st = wg_dist_agree(open_logs(r, &log, &evals), NULL);
   if (st != WG_OK) return st;
-  st = loop(r, log, evals);
+  int stop;
+  st = loop(r, log, evals, &stop);
   if (st == WG_OK) {
-    r->stopped = r->s.iter < r->s.cfg.iters;
+    r->stopped = r->s.iter < r->s.cfg.iters ? (stop ? stop : 1) : 0;
     st = save_checkpoint(r);
     if (st == WG_OK && writes(r)) st = wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
     if (st == WG_OK) st = write_rank_state(r);
