@@ -8,6 +8,7 @@
 #ifndef WGAN_DIST_H
 #define WGAN_DIST_H
 #include "wgan/base.h"
+#include "wgan/eval.h"
 #include "wgan/rng.h"
 
 /* Joins the job when a launcher (mpirun, srun) started the process; a
@@ -28,6 +29,14 @@ void wg_dist_mean_doubles(double *x, int n);
 /* bytes of buf from rank root to every rank. */
 void wg_dist_broadcast(void *buf, size_t bytes, int root);
 
+/* Rank rank's block [*first, *end) of total items split over the ranks as
+ * evenly as they go (the first total % size ranks one more). */
+void wg_dist_block(int64_t total, int rank, int64_t *first, int64_t *end);
+/* Every rank's block of x[total] (wg_dist_block) into x on every rank;
+ * each rank's own block is in place when it calls. One sum over the ranks
+ * of x with all but its own block zeroed: exact, each value meets zeros. */
+void wg_dist_share_blocks(double *x, int64_t total);
+
 /* The job's verdict on a step every rank took: WG_OK if every rank's st
  * is WG_OK; otherwise the status and message of the lowest failing rank,
  * left on every rank (the others' messages say which rank failed). With
@@ -36,6 +45,15 @@ void wg_dist_broadcast(void *buf, size_t bytes, int root);
  * different iterations stops them all at the same one, and each knows
  * which. One small allreduce (and a broadcast on failure). */
 wg_status wg_dist_agree(wg_status st, int *stop);
+
+/* wg_evaluate over the job: every rank solves its block of the o->bootstrap
+ * repetitions (wg_eval_repeat), then rank 0 alone the rest of the
+ * evaluation and the repetitions' summaries, into out (rank 0's; the
+ * others' is left unset). Every rank calls it with the same options, and
+ * gets the job's verdict. Each repetition's value depends on (seed, r)
+ * alone and the summaries take them in order, so out is the serial
+ * wg_evaluate's bit for bit, whatever the rank and thread counts. */
+wg_status wg_dist_evaluate(const wg_eval_opts *o, wg_eval_result *out);
 
 /* Seconds this process spent in the collective operations so far (waiting
  * for the slowest rank included): what data parallelism costs a step. */

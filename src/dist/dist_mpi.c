@@ -74,6 +74,20 @@ void wg_dist_broadcast(void *buf, size_t bytes, int root) {
   collective_seconds += wg_seconds() - t0;
 }
 
+void wg_dist_share_blocks(double *x, int64_t total) {
+  if (size < 2) return;
+  const double t0 = wg_seconds();
+  int64_t first, end;
+  wg_dist_block(total, rank, &first, &end);
+  for (int64_t i = 0; i < total; i++)
+    if (i < first || i >= end) x[i] = 0;
+  for (int64_t done = 0; done < total; done += INT_MAX) {
+    int count = total - done < INT_MAX ? (int)(total - done) : INT_MAX;
+    MPI_Allreduce(MPI_IN_PLACE, x + done, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  }
+  collective_seconds += wg_seconds() - t0;
+}
+
 wg_status wg_dist_agree(wg_status st, int *stop) {
   if (size < 2) return st;
   /* One MIN over {the first failing rank, minus the stop value}. */
