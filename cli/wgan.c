@@ -19,7 +19,7 @@ static const command commands[] = {
     {"sample", cmd_sample, "draw samples from a trained generator", 0},
     {"version", cmd_version, "print the version", 0},
     {"classifier", cmd_classifier, "train the feature classifier of wgan eval", 0},
-    {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples", 0},
+    {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples", 1},
     {"emd", cmd_emd, "exact Wasserstein distance between two point sets", 0},
     {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms", 0},
     {"figure", cmd_figure, "draw one of the article's figures and print its numbers", 0},
