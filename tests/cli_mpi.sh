@@ -146,3 +146,14 @@ if [ $rc -eq 143 ] && grep -q "interrupted at iteration" "$T/err" &&
    mpi 2 train --resume "$T/sig" --iters "$(( $(tail -n 1 "$T/sig/metrics.csv" | cut -d, -f1) + 3 ))" 2>/dev/null; then
   ok sigterm_stops_both_ranks_and_resumes
 else fail sigterm_stops_both_ranks_and_resumes "exit $rc (137: a rank hung): $(grep -v '^iter' "$T/err" | head -c 300)"; fi
+
+# wgan eval --bootstrap R over 2 ranks: each rank solves its block of the repetitions, rank 0 the
+# rest; the output is the serial one bit for bit (each repetition's draws follow from (seed, r)),
+# also when a rank has none (R = 1)
+for reps in 5 1; do
+  "$SERIAL_BIN" eval "$T/serial" --bootstrap $reps -n 200 --json > "$T/eval-serial" 2>"$T/err"
+  mpi 2 eval "$T/serial" --bootstrap $reps -n 200 --json > "$T/eval-np2" 2>>"$T/err"
+  if grep -q "\"bootstrap\":$reps," "$T/eval-serial" && cmp -s "$T/eval-serial" "$T/eval-np2"; then
+    ok "eval_bootstrap_${reps}_np2_is_serial"
+  else fail "eval_bootstrap_${reps}_np2_is_serial" "$(diff "$T/eval-serial" "$T/eval-np2" | head -c 300) $(tail -n 2 "$T/err")"; fi
+done
