@@ -130,10 +130,30 @@ static void slices_are_the_batch(void) {
   unlink(path);
 }
 
+/* The blocks of every total up to 40 over 1 to 9 ranks: in rank order, each
+ * starting where the one before ended, covering [0, total), sizes within one. */
+static void blocks_cover_evenly(void) {
+  for (int ranks = 1; ranks <= 9; ranks++)
+    for (int64_t total = 0; total <= 40; total++) {
+      int64_t at = 0, lo = total, hi = 0;
+      for (int r = 0; r < ranks; r++) {
+        int64_t first, end;
+        wg_dist_block(total, r, ranks, &first, &end);
+        CHECK(first == at && end >= first, "%lld over %d: rank %d has [%lld, %lld)", (long long)total, ranks, r,
+              (long long)first, (long long)end);
+        at = end;
+        lo = end - first < lo ? end - first : lo, hi = end - first > hi ? end - first : hi;
+      }
+      CHECK(at == total && hi - lo <= 1, "%lld over %d: ends at %lld, sizes %lld..%lld", (long long)total, ranks,
+            (long long)at, (long long)lo, (long long)hi);
+    }
+}
+
 int main(void) {
   RUN(serial_job_is_one_rank);
   RUN(rank_streams);
   RUN(split_gradient_is_the_batch_gradient);
   RUN(slices_are_the_batch);
+  RUN(blocks_cover_evenly);
   CHECK_EXIT();
 }

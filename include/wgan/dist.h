@@ -29,9 +29,9 @@ void wg_dist_mean_doubles(double *x, int n);
 /* bytes of buf from rank root to every rank. */
 void wg_dist_broadcast(void *buf, size_t bytes, int root);
 
-/* Rank rank's block [*first, *end) of total items split over the ranks as
- * evenly as they go (the first total % size ranks one more). */
-void wg_dist_block(int64_t total, int rank, int64_t *first, int64_t *end);
+/* Rank rank's block [*first, *end) of total items split over ranks ranks
+ * as evenly as they go (the first total % ranks ranks one more). */
+void wg_dist_block(int64_t total, int rank, int ranks, int64_t *first, int64_t *end);
 /* Every rank's block of x[total] (wg_dist_block) into x on every rank;
  * each rank's own block is in place when it calls. One sum over the ranks
  * of x with all but its own block zeroed: exact, each value meets zeros. */

@@ -78,7 +78,7 @@ void wg_dist_share_blocks(double *x, int64_t total) {
   if (size < 2) return;
   const double t0 = wg_seconds();
   int64_t first, end;
-  wg_dist_block(total, rank, &first, &end);
+  wg_dist_block(total, rank, size, &first, &end);
   for (int64_t i = 0; i < total; i++)
     if (i < first || i >= end) x[i] = 0;
   for (int64_t done = 0; done < total; done += INT_MAX) {

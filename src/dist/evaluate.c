@@ -8,7 +8,7 @@
  * then every rank's into every rank's arrays. */
 static wg_status repetitions(const wg_eval_opts *o, double *w1, double *floor) {
   int64_t first, end;
-  wg_dist_block(o->bootstrap, wg_dist_rank(), &first, &end);
+  wg_dist_block(o->bootstrap, wg_dist_rank(), wg_dist_size(), &first, &end);
   wg_status st = end > first ? wg_eval_repeat(o, first, end, w1 + first, floor + first) : WG_OK;
   if ((st = wg_dist_agree(st, NULL)) != WG_OK) return st;
   wg_dist_share_blocks(w1, o->bootstrap);
