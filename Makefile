@@ -25,6 +25,33 @@ TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 
+# ---- MPI (docs/distributed.md) ----
+# make MPI=1 builds the MPI-enabled library and CLI with Open MPI's mpicc
+# (make deps MPI=1 or scripts/deps.sh mpi installs it) into build-mpi/, beside the plain build;
+# without it src/dist/ is the job of one rank and nothing links MPI.
+# make test also builds it when mpicc is there, for tests/cli_mpi.sh.
+MPI ?= 0
+ifeq ($(MPI),1)
+export MPI
+ifeq ($(filter deps,$(MAKECMDGOALS))$(shell command -v mpicc),)
+$(error make MPI=1 needs mpicc: make deps MPI=1 (or scripts/deps.sh mpi) installs Open MPI from Debian)
+endif
+CC := mpicc
+ifeq ($(origin BUILD),file)
+BUILD := build-mpi
+endif
+LIB_SRC := $(filter-out src/dist/dist_serial.c,$(LIB_SRC))
+else
+LIB_SRC := $(filter-out src/dist/dist_mpi.c,$(LIB_SRC))
+ifneq ($(shell command -v mpicc),)
+tests-build: mpi-build
+endif
+endif
+.PHONY: mpi-build
+mpi-build:
+	@$(MAKE) --no-print-directory MPI=1 BUILD=build-mpi all
+# ---- end of MPI ----
+
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -210,8 +210,8 @@ int cmd_eval(int argc, char **argv) {
   wg_eval_result r;
   const char *what = o.samples ? o.samples : ckpt;
   if (!e.data[0]) rc = cli_fail(2, "%s: the run names no data; give --data D", what);
-  else if (wg_evaluate(&e, &r) != WG_OK) rc = cli_fail_lib();
-  else {
+  else if (wg_dist_evaluate(&e, &r) != WG_OK) rc = cli_fail_lib();
+  else if (wg_dist_rank() == 0) {
     if (r.no_frechet_reason[0]) fprintf(stderr, "wgan eval: note: %s\n", r.no_frechet_reason);
     (o.json ? print_json : print_text)(&r, what, e.data);
   }

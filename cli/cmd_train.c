@@ -38,6 +38,10 @@ static const wg_field run_fields[] = {
      "plain log line every N iterations (not a terminal)"),
     CLI_OPTION("eval_every", "--eval-every", WG_FIELD_INT64, RUN(run.eval_every), 0, 1e9, NULL,
      "exact W1 of samples every N iterations (0: never)"),
+    CLI_OPTION("same_draws", "--same-draws", WG_FIELD_FLAG, RUN(run.same_draws), 0, 1, NULL,
+     "MPI: every rank draws the whole batch's noise and keeps its slice (as one process draws)"),
+    CLI_OPTION("rank_states", "--rank-states", WG_FIELD_STRING, RUN(run.rank_states), 0, 0, NULL,
+     "MPI: every rank also writes its final state to DIR/rank-R.safetensors"),
 };
 enum { N_RUN = sizeof run_fields / sizeof run_fields[0], MAX_FIELDS = 32 };
 
@@ -57,10 +61,13 @@ static int report(wg_run *run, wg_status st) {
   if (wg_run_stopped(run)) {
     fprintf(stderr, "wgan train: interrupted at iteration %lld; checkpoint written. Resume with:\n  wgan train --resume %s\n",
             (long long)s->iter, wg_run_dir(run));
-    return 128 + stop_signal;
+    return 128 + wg_run_stopped(run); /* the signal, this rank's or another's */
   }
   fprintf(stderr, "wgan train: done, %lld iterations in %.1f s. Samples, metrics.csv, loss.png and report.html are in %s\n",
           (long long)s->iter, s->seconds, wg_run_dir(run));
+  if (wg_dist_size() > 1)
+    fprintf(stderr, "wgan train: rank 0 spent %.2f s in the ranks' collective operations (allreduces, agreement)\n",
+            wg_dist_seconds());
   return 0;
 }
 
@@ -89,6 +96,9 @@ int cmd_train(int argc, char **argv) {
   fprintf(stderr, "wgan train: %s on %s, model %s (%lld + %lld parameters), into %s\n", wg_loss_name(s->cfg.loss),
           s->cfg.data, wg_model_name(s->cfg.model), (long long)s->models.gen->n_params,
           (long long)s->models.critic->n_params, wg_run_dir(run));
+  if (wg_dist_size() > 1)
+    fprintf(stderr, "wgan train: %d ranks of %d samples (--batch %d), %d thread%s each\n", wg_dist_size(),
+            s->cfg.batch / wg_dist_size(), s->cfg.batch, wg_get_threads(), wg_get_threads() == 1 ? "" : "s");
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   progress_start((long)s->iter, (long)s->cfg.iters, o.log_every);

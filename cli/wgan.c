@@ -11,17 +11,18 @@ typedef struct {
   const char *name;
   int (*run)(int argc, char **argv);
   const char *summary;
+  int every_rank; /* under mpirun, every rank runs it (else rank 0 alone) */
 } command;
 
 static const command commands[] = {
-    {"train", cmd_train, "train a WGAN (clip), WGAN-GP (gp) or standard GAN (gan)"},
-    {"sample", cmd_sample, "draw samples from a trained generator"},
-    {"version", cmd_version, "print the version"},
-    {"classifier", cmd_classifier, "train the feature classifier of wgan eval"},
-    {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples"},
-    {"emd", cmd_emd, "exact Wasserstein distance between two point sets"},
-    {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms"},
-    {"figure", cmd_figure, "draw one of the article's figures and print its numbers"},
+    {"train", cmd_train, "train a WGAN (clip), WGAN-GP (gp) or standard GAN (gan)", 1},
+    {"sample", cmd_sample, "draw samples from a trained generator", 0},
+    {"version", cmd_version, "print the version", 0},
+    {"classifier", cmd_classifier, "train the feature classifier of wgan eval", 0},
+    {"eval", cmd_eval, "exact W1, Fréchet distance and mode coverage of samples", 1},
+    {"emd", cmd_emd, "exact Wasserstein distance between two point sets", 0},
+    {"js", cmd_js, "Jensen-Shannon (or KL) divergence of two histograms", 0},
+    {"figure", cmd_figure, "draw one of the article's figures and print its numbers", 0},
 };
 
 static void usage(FILE *f) {
@@ -46,8 +47,24 @@ static void prefer_short_spin_then_sleep(char **argv) {
   execv("/proc/self/exe", argv); /* returns only on failure: carry on as we are */
 }
 
-int main(int argc, char **argv) {
-  prefer_short_spin_then_sleep(argv);
+/* Under mpirun or srun: the job joined, and ranks other than 0 silent (the
+ * library hands rank 0 every rank's failure: wg_dist_agree). */
+static int join_job(int *argc, char ***argv) {
+  if (wg_dist_init(argc, argv) != WG_OK) {
+    fprintf(stderr, "wgan: %s\n", wg_last_error());
+    return 2;
+  }
+  if (wg_dist_rank() > 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))) return 1;
+  return 0;
+}
+
+static int run_command(const command *c, int argc, char **argv) {
+  cli_name = c->name;
+  if (!c->every_rank && wg_dist_rank() > 0) return 0;
+  return c->run(argc, argv);
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return 2;
@@ -57,11 +74,16 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (!strcmp(argv[1], commands[i].name)) {
-      cli_name = commands[i].name;
-      return commands[i].run(argc - 2, argv + 2);
-    }
+    if (!strcmp(argv[1], commands[i].name)) return run_command(&commands[i], argc - 2, argv + 2);
   fprintf(stderr, "wgan: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;
+}
+
+int main(int argc, char **argv) {
+  prefer_short_spin_then_sleep(argv);
+  int rc = join_job(&argc, &argv);
+  if (rc == 0) rc = dispatch(argc, argv);
+  wg_dist_finalize();
+  return rc;
 }

@@ -14,6 +14,7 @@
 #include "wgan/plot.h"
 #include "wgan/report.h"
 #include "wgan/train.h"
+#include "wgan/dist.h"
 #include "wgan/eval.h"
 #include "wgan/figures.h"
 #endif

@@ -15,6 +15,8 @@ typedef struct wg_source {
   wg_batcher batcher;
   int ndim, shape[3];    /* per-sample shape */
   float lo, hi;          /* the images' value range; unbounded points: 0, 0 */
+  int64_t *idx;          /* wg_source_batch_slice's indices of a whole batch */
+  int idx_cap;
 } wg_source;
 
 /* Opens name: 8gaussians, 25gaussians, swissroll, gaussians1d (N(mean, std^2)),
@@ -31,6 +33,11 @@ int64_t wg_source_size(const wg_source *src);
 /* A batch of real samples out[batch, shape...]: toy draws come from rng,
  * data set batches from the source's own batcher. */
 wg_status wg_source_batch(wg_source *src, wg_rng *rng, int batch, float *out);
+/* A data set's samples first .. first + count - 1 of its next batch of
+ * batch, into out[count, shape...]. The batcher moves on by the whole
+ * batch, so ranks that each take their own slice draw, in disjoint shards,
+ * the batch one process draws, and their batchers stay alike. */
+wg_status wg_source_batch_slice(wg_source *src, int batch, int first, int count, float *out);
 void wg_source_close(wg_source *src);
 
 #endif

@@ -68,6 +68,12 @@ typedef struct {
   int64_t batcher_state[WG_BATCHER_STATE_LEN];
   int64_t iter;          /* generator iterations done */
   double seconds;        /* training time so far */
+  /* Data parallelism (wgan/dist.h): this process's rank of ranks, each
+   * training on its cfg.batch / ranks samples of every global batch (0, 0
+   * or 0, 1: one process). same_draws: every rank draws the whole global
+   * batch's noise and toy samples from the one shared stream and keeps its
+   * slice, so N ranks draw what one draws (tests compare with serial). */
+  int rank, ranks, same_draws;
 } wg_gan_state;
 
 /* A fresh run: models built for samples of shape (ndim, shape) and
@@ -85,7 +91,10 @@ typedef struct {
 /* One generator iteration: the critic's steps (n_critic, or 100 in the
  * warm-up of the clip loss), each on a fresh real batch and fresh noise,
  * then one generator step; s->iter advances. WG_ENUMERIC if a loss is not
- * finite (nothing is updated by that step). */
+ * finite (nothing is updated by that step). With s->ranks > 1 every rank
+ * calls it: each step's gradient is the mean of the ranks' (one allreduce),
+ * so every rank takes the same step, and the figures in out are the means
+ * over the ranks; a failure on one rank is every rank's. */
 wg_status wg_gan_train_iteration(wg_gan_state *s, wg_source *src, wg_ctx *ctx, wg_iter_stats *out);
 
 /* Writes a checkpoint (safetensors; temp file + rename). */
@@ -119,6 +128,11 @@ typedef struct {
    * that failed); may be NULL. */
   void (*on_warning)(void *user, const char *message);
   void *user;
+  /* Over MPI (wgan/dist.h): see wg_gan_state.same_draws. */
+  int same_draws;
+  /* Over MPI: every rank also writes its final state to
+   * DIR/rank-R.safetensors (a checkpoint), to check that the ranks agree. */
+  const char *rank_states;
 } wg_run_opts;
 
 /* Samples and checkpoints every 500 iterations, no evaluations, no callbacks. */
@@ -144,7 +158,8 @@ wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_
 wg_status wg_run_train(wg_run *run);
 const wg_gan_state *wg_run_state(const wg_run *run);
 const char *wg_run_dir(const wg_run *run);
-/* Whether the run ended on *o->stop before its last iteration. */
+/* Whether the run ended on *o->stop before its last iteration: 0, or the
+ * value *o->stop held (over MPI, the largest any rank's held). */
 int wg_run_stopped(const wg_run *run);
 void wg_run_close(wg_run *run);
 

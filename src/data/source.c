@@ -1,6 +1,7 @@
 /* Real samples for training: toy distributions or a data set in epochs. */
 #include "wgan/source.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -59,7 +60,25 @@ wg_status wg_source_batch(wg_source *src, wg_rng *rng, int batch, float *out) {
   return wg_set_error(WG_EINVAL, "bad source");
 }
 
+wg_status wg_source_batch_slice(wg_source *src, int batch, int first, int count, float *out) {
+  if (src->kind != WG_SOURCE_DATASET) return wg_set_error(WG_EINVAL, "batch slice: the source is not a data set");
+  if (first < 0 || count < 0 || first + count > batch)
+    return wg_set_error(WG_EINVAL, "batch slice: samples [%d, %d) are not in a batch of %d", first, first + count, batch);
+  if (batch > src->idx_cap) {
+    int64_t *grown = realloc(src->idx, sizeof *grown * (size_t)batch);
+    if (!grown) return wg_set_error(WG_ENOMEM, "out of memory for a batch's indices");
+    src->idx = grown, src->idx_cap = batch;
+  }
+  if (wg_batcher_next_indices(&src->batcher, src->idx, batch) != WG_OK) return wg_last_status();
+  const int64_t dim = src->ds->dim;
+  for (int i = 0; i < count; i++)
+    memcpy(out + i * dim, src->ds->x + src->idx[first + i] * dim, sizeof *out * (size_t)dim);
+  return WG_OK;
+}
+
 void wg_source_close(wg_source *src) {
+  free(src->idx);
+  src->idx = NULL, src->idx_cap = 0;
   if (src->kind == WG_SOURCE_DATASET) {
     wg_batcher_free(&src->batcher);
     wg_dataset_free(src->ds);

@@ -170,13 +170,15 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
     list_free(&l);
     return wg_set_error(WG_ENOMEM, "out of memory");
   }
-  char format[32], seconds[32], shape[64];
+  char format[32], seconds[32], shape[64], ranks[16];
   snprintf(format, sizeof format, FORMAT_PREFIX "%d", NAMED_FORMAT);
   snprintf(seconds, sizeof seconds, "%.17g", s->seconds);
+  snprintf(ranks, sizeof ranks, "%d", s->ranks);
   snprintf(shape, sizeof shape, "%d,%d,%d", s->sample_shape[0], s->sample_ndim > 1 ? s->sample_shape[1] : 0,
            s->sample_ndim > 2 ? s->sample_shape[2] : 0);
-  const char *meta[] = {"format", format, "config", config, "seconds", seconds, "sample_shape", shape};
-  wg_status st = wg_safetensors_write(path, l.t, l.n, meta, 4);
+  const char *meta[] = {"format", format, "config", config, "seconds", seconds, "sample_shape", shape, "ranks", ranks};
+  /* A run of one process writes no rank count: its checkpoint is as before MPI. */
+  wg_status st = wg_safetensors_write(path, l.t, l.n, meta, s->ranks > 1 ? 5 : 4);
   free(config);
   list_free(&l);
   return st;
@@ -298,6 +300,17 @@ static wg_status read_meta(const char *path, const wg_safetensors *st, int *form
   return WG_OK;
 }
 
+/* The rank count of the run that wrote it (wgan/dist.h), the whole text;
+ * a checkpoint without one is from a run of one process. */
+static int parse_ranks(const char *text, int *ranks) {
+  char *end;
+  errno = 0;
+  long v = text ? strtol(text, &end, 10) : 1;
+  if (text && (end == text || *end || errno || v < 1 || v > INT_MAX)) return 0;
+  *ranks = (int)v;
+  return 1;
+}
+
 /* Copies every tensor into the state s built from the metadata. */
 static wg_status read_tensors(const char *path, const wg_safetensors *st, int format, wg_gan_state *s) {
   int64_t progress[3];
@@ -324,9 +337,12 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
   wg_safetensors *st = wg_safetensors_open(path, 1);
   if (!st) return wg_failed(path);
   wg_train_config cfg;
-  int format, dims[3], ndim = 0;
+  int format, dims[3], ndim = 0, ranks = 1;
   double secs = 0;
+  const char *ranks_text = wg_safetensors_meta(st, "ranks");
   wg_status status = read_meta(path, st, &format, &cfg, dims, &ndim, &secs);
+  if (status == WG_OK && !parse_ranks(ranks_text, &ranks))
+    status = wg_set_error(WG_EFORMAT, "%s: bad rank count '%s'", path, ranks_text);
   if (status == WG_OK) status = check_sizes(path, st, &cfg, ndim, dims, format);
   if (status == WG_OK && wg_gan_state_init(s, &cfg, ndim, dims) != WG_OK) {
     char why[512];
@@ -334,7 +350,7 @@ wg_status wg_checkpoint_load(const char *path, wg_gan_state *s) {
     status = wg_set_error(WG_EFORMAT, "%s: its configuration does not build: %s", path, why);
   }
   if (status == WG_OK) status = read_tensors(path, st, format, s);
-  if (status == WG_OK) s->seconds = secs;
+  if (status == WG_OK) s->seconds = secs, s->ranks = ranks;
   wg_safetensors_close(st);
   if (status != WG_OK) wg_gan_state_free(s);
   return status;

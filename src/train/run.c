@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "wgan/dist.h"
 #include "wgan/metrics.h"
 
 wg_run_opts wg_run_defaults(void) { return (wg_run_opts){.sample_every = 500, .checkpoint_every = 500}; }
@@ -77,6 +78,9 @@ static wg_status resume_config(wg_run *r, wg_train_config *cfg, const wg_setting
       return wg_set_error(WG_EINVAL, "resume: %s differs from the run's configuration (only iters and threads may "
                                      "change)", f->option);
   }
+  if (r->s.ranks != wg_dist_size())
+    return wg_set_error(WG_EINVAL, "resume: the run in %s was trained on %d rank%s; resume it on as many (mpirun -np %d)",
+                        r->opts.resume, r->s.ranks, r->s.ranks == 1 ? "" : "s", r->s.ranks);
   r->s.cfg = *cfg;
   r->resumed = 1;
   r->ckpt_iter = r->s.iter;
@@ -177,23 +181,27 @@ static double activations(const wg_net *net) {
  * --batch it suggests fills 80 % of what is available, for that spread.
  * held: bytes the process already has of it (a resumed run's loaded state). */
 static wg_status check_memory(const wg_train_config *cfg, const wg_gan_models *m, double held) {
+  const int batch = cfg->batch / wg_dist_size(); /* this rank's share */
   const double params = (double)(m->gen->n_params + m->critic->n_params);
   const double copies = cfg->batchnorm ? 6 : cfg->loss == WG_LOSS_GP ? 5.25 : 3.25;
   const double per_sample = 4 * copies * (activations(m->gen) + activations(m->critic));
   /* params, grads and the moments (RMSprop one, Adam two), plus the step's weight gradients */
   const double fixed = 4 * params * (cfg->loss == WG_LOSS_CLIP ? 4 : 5);
-  const double step = per_sample * cfg->batch, have = wg_memory_available() + held;
+  const double step = per_sample * batch, have = wg_memory_available() + held;
   if (fixed + step <= have) return WG_OK;
-  char advice[96];
+  char advice[96], at[64];
+  if (wg_dist_size() > 1) snprintf(at, sizeof at, "this rank's %d samples of --batch %d", batch, cfg->batch);
+  else snprintf(at, sizeof at, "--batch %d", batch);
   if (fixed + per_sample < 0.8 * have)
-    snprintf(advice, sizeof advice, "--batch %.0f or less, or a smaller --dim", floor((0.8 * have - fixed) / per_sample));
+    snprintf(advice, sizeof advice, "--batch %.0f or less, or a smaller --dim",
+             wg_dist_size() * floor((0.8 * have - fixed) / per_sample));
   else
     snprintf(advice, sizeof advice, "a smaller --dim");
   return wg_set_error(WG_ENOMEM,
-                      "this run needs about %.3g GB: %.3g GB for one step's activations at --batch %d and %.3g GB "
+                      "this run needs about %.3g GB: %.3g GB for one step's activations at %s and %.3g GB "
                       "for the %.0f parameters with their gradients and optimizer state; this machine has %.3g GB "
                       "available; use %s",
-                      (fixed + step) / 1e9, step / 1e9, cfg->batch, fixed / 1e9, params, have / 1e9, advice);
+                      (fixed + step) / 1e9, step / 1e9, at, fixed / 1e9, params, have / 1e9, advice);
 }
 
 /* A new run's plan, on models built but not initialised (their buffers
@@ -217,16 +225,24 @@ static double state_bytes(const wg_gan_state *s) {
   return 4 * floats;
 }
 
+/* Rank 0 alone writes the run's files. */
+static int writes(const wg_run *r) { return r->s.rank == 0; }
+
 /* What both kinds of run need once the configuration is known. */
 static wg_status prepare(wg_run *r, const wg_train_config *cfg) {
+  const int ranks = wg_dist_size();
+  if (cfg->batch % ranks)
+    return wg_set_error(WG_EINVAL, "--batch %d does not split evenly over %d ranks: give a multiple of %d", cfg->batch,
+                        ranks, ranks);
   if (wg_source_size(&r->src) && cfg->batch > wg_source_size(&r->src))
     return wg_set_error(WG_EINVAL, "--batch %d is larger than the data set (%lld samples)", cfg->batch,
                         (long long)wg_source_size(&r->src));
   wg_status planned = r->resumed ? check_memory(cfg, &r->s.models, state_bytes(&r->s)) : check_new_run_memory(r, cfg);
   if (planned != WG_OK) return planned;
   if (!r->resumed && wg_gan_state_init(&r->s, cfg, r->src.ndim, r->src.shape) != WG_OK) return wg_last_status();
+  r->s.rank = wg_dist_rank(), r->s.ranks = ranks, r->s.same_draws = r->opts.same_draws;
   if (isfinite(r->s.models.out_lo)) wg_source_set_range(&r->src, r->s.models.out_lo, r->s.models.out_hi);
-  if (make_run_dir(r) != WG_OK) return wg_last_status();
+  if (writes(r) && make_run_dir(r) != WG_OK) return wg_last_status();
   wg_set_threads(cfg->threads);
   const size_t noise_len = (size_t)WG_RUN_FIXED_NOISE_ROWS * (size_t)r->s.models.nz;
   r->fixed_noise = malloc(sizeof(float) * noise_len);
@@ -254,6 +270,8 @@ static wg_status open_with(wg_run **out, const wg_run_opts *o, const wg_train_co
     st = o->resume ? resume_config(r, &cfg, settings, n) : new_config(r, &cfg, settings, n);
   }
   if (st == WG_OK) st = prepare(r, &cfg);
+  /* Every rank opened the data and the state; rank 0 alone made the directory. */
+  st = wg_dist_agree(st, NULL);
   if (st != WG_OK) {
     wg_run_close(r);
     return st;
@@ -274,8 +292,12 @@ wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_
 
 /* A checkpoint that cannot be written stops the run: going on would train
  * past what could be saved. The previous one stays (written beside and
- * renamed). */
+ * renamed). Every rank calls it; rank 0 writes. */
 static wg_status save_checkpoint(wg_run *r) {
+  if (!writes(r)) {
+    r->ckpt_iter = r->s.iter;
+    return WG_OK;
+  }
   if (wg_source_size(&r->src)) wg_batcher_get_state(&r->src.batcher, r->s.batcher_state);
   if (wg_checkpoint_save(r->ckpt, &r->s) != WG_OK) {
     char why[1024];
@@ -290,14 +312,14 @@ static wg_status save_checkpoint(wg_run *r) {
 static wg_status periodic_outputs(wg_run *r, wg_evals_log *evals) {
   const wg_run_opts *o = &r->opts;
   int64_t it = r->s.iter;
-  if (o->eval_every && it % o->eval_every == 0) {
+  if (o->eval_every && it % o->eval_every == 0 && writes(r)) {
     wg_eval_row e;
     if (wg_run_eval_w1(r, &e) != WG_OK)
       wg_run_warn(r, "the evaluation of iteration %lld failed: %s", (long long)it, wg_last_error());
     else if (wg_evals_log_append(evals, &e) != WG_OK)
       return wg_last_status();
   }
-  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters &&
+  if (o->sample_every && it % o->sample_every == 0 && it < r->s.cfg.iters && writes(r) &&
       wg_run_write_outputs(r, "running") != WG_OK)
     return wg_last_status();
   if (o->checkpoint_every && it % o->checkpoint_every == 0 && it < r->s.cfg.iters) return save_checkpoint(r);
@@ -333,49 +355,84 @@ static wg_status check_finite(const wg_gan_state *s) {
   return WG_OK;
 }
 
-/* The loop: one generator iteration, its metrics row, what is due. */
-static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals) {
+/* One generator iteration, its metrics row (rank 0), what is due. */
+static wg_status iterate(wg_run *r, wg_ctx *ctx, wg_metrics_log *log, wg_evals_log *evals) {
+  double t0 = wg_seconds();
+  wg_status st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last);
+  if (st != WG_OK || (st = check_finite(&r->s)) != WG_OK) return st;
+  double dt = wg_seconds() - t0;
+  r->has_last = 1;
+  r->s.seconds += dt;
+  wg_metrics_row row = {(long)r->s.iter, r->last.critic_loss, r->last.w_estimate, r->last.gp, r->last.gen_loss,
+                        r->last.critic_iters, r->s.seconds, (double)r->s.cfg.batch * r->last.critic_iters / dt};
+  if (writes(r) && (st = wg_metrics_log_append(log, &row)) != WG_OK) return st;
+  if (r->opts.on_iteration) r->opts.on_iteration(r->opts.user, &r->s, &r->last);
+  return periodic_outputs(r, evals);
+}
+
+/* *o->stop's value now (0: go on). */
+static int stop_value(const wg_run *r) { return r->opts.stop && *r->opts.stop > 0 ? (int)*r->opts.stop : 0; }
+
+/* The loop, until the last iteration or a stop; the ranks agree after each
+ * iteration on whether to go on (a failure or a stop on any rank ends every
+ * rank's loop at the same iteration). *stop: the stop value that ended it. */
+static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals, int *stop) {
   wg_ctx *ctx = wg_ctx_new(64 << 20);
-  if (!ctx) return wg_failed("the training context");
-  wg_status st = WG_OK;
-  const wg_train_config *cfg = &r->s.cfg;
-  while (r->s.iter < cfg->iters && !(r->opts.stop && *r->opts.stop)) {
-    double t0 = wg_seconds();
-    if ((st = wg_gan_train_iteration(&r->s, &r->src, ctx, &r->last)) != WG_OK || (st = check_finite(&r->s)) != WG_OK)
-      break;
-    double dt = wg_seconds() - t0;
-    r->has_last = 1;
-    r->s.seconds += dt;
-    wg_metrics_row row = {(long)r->s.iter, r->last.critic_loss, r->last.w_estimate, r->last.gp, r->last.gen_loss,
-                          r->last.critic_iters, r->s.seconds, (double)cfg->batch * r->last.critic_iters / dt};
-    if ((st = wg_metrics_log_append(log, &row)) != WG_OK) break;
-    if (r->opts.on_iteration) r->opts.on_iteration(r->opts.user, &r->s, &r->last);
-    if ((st = periodic_outputs(r, evals)) != WG_OK) break;
+  *stop = stop_value(r);
+  wg_status st = wg_dist_agree(ctx ? WG_OK : wg_failed("the training context"), stop);
+  while (st == WG_OK && r->s.iter < r->s.cfg.iters && !*stop) {
+    st = iterate(r, ctx, log, evals);
+    *stop = stop_value(r);
+    st = wg_dist_agree(st, stop);
   }
   wg_ctx_free(ctx);
   return st;
 }
 
-wg_status wg_run_train(wg_run *r) {
+/* The metric logs (rank 0's alone; the others' stay NULL). */
+static wg_status open_logs(const wg_run *r, wg_metrics_log **log, wg_evals_log **evals) {
+  *log = NULL, *evals = NULL;
+  if (!writes(r)) return WG_OK;
   char path[1100];
   /* Rows are numbered by the iteration they complete: a resumed run writes from iter + 1. */
   long first = r->resumed ? (long)r->s.iter + 1 : -1;
   snprintf(path, sizeof path, "%s/metrics.csv", r->dir);
-  wg_metrics_log *log = wg_metrics_log_open(path, first);
-  wg_evals_log *evals = NULL;
-  if (log && r->opts.eval_every) {
+  *log = wg_metrics_log_open(path, first);
+  if (*log && r->opts.eval_every) {
     snprintf(path, sizeof path, "%s/evals.csv", r->dir);
-    evals = wg_evals_log_open(path, first);
+    *evals = wg_evals_log_open(path, first);
   }
-  if (!log || (r->opts.eval_every && !evals)) {
-    if (log) wg_metrics_log_close(log);
-    return wg_failed("the metric logs");
-  }
-  wg_status st = loop(r, log, evals);
+  if (*log && (!r->opts.eval_every || *evals)) return WG_OK;
+  if (*log) wg_metrics_log_close(*log);
+  *log = NULL;
+  return wg_failed("the metric logs");
+}
+
+/* Every rank's final state in DIR/rank-R.safetensors (wg_run_opts.rank_states). */
+static wg_status write_rank_state(wg_run *r) {
+  char path[1100];
+  if (!r->opts.rank_states) return WG_OK;
+  if (snprintf(path, sizeof path, "%s/rank-%d.safetensors", r->opts.rank_states, r->s.rank) >= (int)sizeof path)
+    return wg_set_error(WG_EINVAL, "the rank states' directory name is too long");
+  if (make_dirs(r->opts.rank_states))
+    return wg_set_error(WG_EIO, "cannot make %s: %s", r->opts.rank_states, strerror(errno));
+  if (wg_source_size(&r->src)) wg_batcher_get_state(&r->src.batcher, r->s.batcher_state);
+  return wg_checkpoint_save(path, &r->s);
+}
+
+wg_status wg_run_train(wg_run *r) {
+  wg_metrics_log *log;
+  wg_evals_log *evals;
+  wg_status st = wg_dist_agree(open_logs(r, &log, &evals), NULL);
+  if (st != WG_OK) return st;
+  int stop;
+  st = loop(r, log, evals, &stop);
   if (st == WG_OK) {
-    r->stopped = r->s.iter < r->s.cfg.iters;
+    r->stopped = r->s.iter < r->s.cfg.iters ? (stop ? stop : 1) : 0;
     st = save_checkpoint(r);
-    if (st == WG_OK) st = wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
+    if (st == WG_OK && writes(r)) st = wg_run_write_outputs(r, r->stopped ? "interrupted" : "finished");
+    if (st == WG_OK) st = write_rank_state(r);
+    st = wg_dist_agree(st, NULL);
   }
   if (st != WG_OK) {
     char why[1024];
@@ -385,7 +442,7 @@ wg_status wg_run_train(wg_run *r) {
     else
       wg_set_error(st, "%s; no checkpoint was written yet", why);
   }
-  wg_metrics_log_close(log);
+  if (log) wg_metrics_log_close(log);
   if (evals) wg_evals_log_close(evals);
   return st;
 }
