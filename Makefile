@@ -135,7 +135,7 @@ ASAN_BUILD = BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 
 # The CLI scripts also run against a sanitized CLI: memory errors and leaks fail them.
 test:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory tests-build
 	@$(MAKE) --no-print-directory build-asan/wgan $(ASAN_BUILD)
 	@BUILD=$(BUILD) SANITIZED_BIN=build-asan/wgan tests/run.sh

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wgan needs, when missing. Nothing else is downloaded.
 # `deps.sh fuzz` adds what `make fuzz` needs: clang with libFuzzer and OpenMP.
-# `deps.sh mpi` (or MPI=1 in the environment: make deps MPI=1) adds Open MPI for make MPI=1.
+# `deps.sh mpi` (or MPI=1 in the environment: make deps MPI=1) adds Open MPI for make MPI=1;
+# `deps.sh test` (make test) adds it too, so that the MPI build is tested beside the plain one.
 set -eu
 # python3-numpy, python3-pytest: the Python module and its tests. python3-pot (it brings
 # scipy) is left out: only its comparison tests and bench/emd_python_vs_pot.py use it.
 packages=(gcc make pkg-config libopenblas-openmp-dev libdnnl-dev zlib1g-dev libpng-dev libcjson-dev
           gnuplot-nox dataset-fashion-mnist python3-numpy python3-pytest)
 [ "${1:-}" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
-if [ "${1:-}" = mpi ] || [ "${MPI:-0}" = 1 ]; then packages+=(libopenmpi-dev openmpi-bin); fi
+if [ "${1:-}" = mpi ] || [ "${1:-}" = test ] || [ "${MPI:-0}" = 1 ]; then packages+=(libopenmpi-dev openmpi-bin); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
