@@ -32,17 +32,6 @@ typedef int vi16 __attribute__((vector_size(64)));
 #define SPREAD_LOW {0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16}
 #define NAME(x) x##_avx512
 #include "core/conv_small_k.inc"
-#undef L
-#undef VF
-#undef VFU
-#undef VI
-#undef MR_MAX
-#undef OR_MAX
-#undef KR_MAX
-#undef EVEN_LANES
-#undef LANE_INDEX
-#undef SPREAD_LOW
-#undef NAME
 #pragma GCC pop_options
 
 #pragma GCC push_options

@@ -39,23 +39,6 @@ static inline __m512 sqrt_approx_avx512(__m512 x) {
 }
 #define SQRT_APPROX sqrt_approx_avx512
 #include "ot/float_rows_simd.h"
-#undef SUFFIX
-#undef L
-#undef LD
-#undef VF
-#undef LOAD
-#undef STORE
-#undef SET1
-#undef ADD
-#undef SUB
-#undef MUL
-#undef MIN
-#undef ABS
-#undef BELOW_MASK
-#undef LOADD
-#undef STORED
-#undef SQRTD
-#undef SQRT_APPROX
 #pragma GCC pop_options
 
 /* AVX2 + FMA: eight costs per instruction; rsqrtps (12 bits) with one
@@ -86,23 +69,6 @@ static inline __m256 sqrt_approx_avx2(__m256 x) {
 }
 #define SQRT_APPROX sqrt_approx_avx2
 #include "ot/float_rows_simd.h"
-#undef SUFFIX
-#undef L
-#undef LD
-#undef VF
-#undef LOAD
-#undef STORE
-#undef SET1
-#undef ADD
-#undef SUB
-#undef MUL
-#undef MIN
-#undef ABS
-#undef BELOW_MASK
-#undef LOADD
-#undef STORED
-#undef SQRTD
-#undef SQRT_APPROX
 #pragma GCC pop_options
 
 /* Baseline x86-64 (SSE2): four lanes, the exact vsqrtps. */

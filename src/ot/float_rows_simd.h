@@ -7,7 +7,8 @@
  *   SQRT_APPROX(a) ~sqrt(a) to 2^-22 relative (a >= 0)
  *   BELOW_MASK(a, t) the lanes a < t as bits
  *   LOADD, STORED, SQRTD  double load, store, correctly rounded sqrt
- * No include guard: it is meant to be included several times. */
+ * No include guard: it is meant to be included several times; it undefines
+ * those macros at its end. */
 
 /* v[k] = squared (or cityblock) distance of x to sink s + k, k < len. */
 static void SUFFIX(distances)(const wg_ot_frows *fr, const float *x, int64_t s, int64_t len,
@@ -71,3 +72,22 @@ static void SUFFIX(sqrt_f64)(double *x, int64_t len) {
   for (; k + LD <= len; k += LD) STORED(x + k, SQRTD(LOADD(x + k)));
   for (; k < len; k++) x[k] = sqrt(x[k]);
 }
+
+/* The level's macros go, so that the next level can set its own. */
+#undef SUFFIX
+#undef L
+#undef LD
+#undef VF
+#undef LOAD
+#undef STORE
+#undef SET1
+#undef ADD
+#undef SUB
+#undef MUL
+#undef MIN
+#undef ABS
+#undef BELOW_MASK
+#undef LOADD
+#undef STORED
+#undef SQRTD
+#undef SQRT_APPROX
