@@ -93,7 +93,7 @@ $(BUILD)/libwgan.so: $(LIB_OBJ)
 $(BUILD)/wgan: $(CLI_OBJ) $(BUILD)/libwgan.a
 	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libwgan.a $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/%.c tests/check.h tests/file_bytes.h $(BUILD)/libwgan.a
+$(BUILD)/tests/%: tests/%.c tests/check.h tests/file_bytes.h tests/brute_force.h $(BUILD)/libwgan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(BUILD)/libwgan.a $(LDLIBS_ALL)
 

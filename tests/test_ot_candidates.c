@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brute_force.h"
 #include "check.h"
 #include "ot/multiscale.h"
 #include "wgan.h"
@@ -134,23 +135,12 @@ static void duplicates_and_ties(void) {
   }
 }
 
-/* min over permutations of sum C(i, perm(i)), by Heap's algorithm. */
+/* min over permutations of sum C(i, perm(i)). */
 static double brute_force(const problem *p, wg_metric metric) {
-  int n = p->n, perm[8], c[8] = {0};
-  for (int i = 0; i < n; i++) perm[i] = i;
-  double best = INFINITY;
-  for (int k = 0;;) {
-    double s = 0;
-    for (int i = 0; i < n; i++) s += cost(p, metric, i, perm[i]);
-    best = fmin(best, s);
-    while (k < n && c[k] >= k) c[k++] = 0;
-    if (k >= n) break;
-    int j = k % 2 ? c[k] : 0, t = perm[j];
-    perm[j] = perm[k], perm[k] = t;
-    c[k]++;
-    k = 0;
-  }
-  return best;
+  double c[64];
+  for (int i = 0; i < p->n; i++)
+    for (int j = 0; j < p->n; j++) c[i * p->n + j] = cost(p, metric, i, j);
+  return brute_force_assignment(c, p->n);
 }
 
 /* n <= 7 against brute force: through the multiscale path (several

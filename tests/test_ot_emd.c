@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "brute_force.h"
 #include "check.h"
 #include "wgan.h"
 #include "wgan/ot.h"
@@ -29,23 +30,12 @@ static double dist(const double *x, const double *y, int d, wg_metric metric) {
   return metric == WG_METRIC_EUCLIDEAN ? sqrt(s) : s;
 }
 
-/* min over permutations of sum c(x_i, y_perm(i)) / n, by Heap's algorithm. */
+/* min over permutations of sum c(x_i, y_perm(i)) / n. */
 static double brute_force(const double *x, const double *y, int n, int d, wg_metric metric) {
-  int perm[8], c[8] = {0};
-  for (int i = 0; i < n; i++) perm[i] = i;
-  double best = INFINITY;
-  for (int k = 0;;) {
-    double s = 0;
-    for (int i = 0; i < n; i++) s += dist(x + i * d, y + perm[i] * d, d, metric);
-    if (s < best) best = s;
-    while (k < n && c[k] >= k) c[k++] = 0;
-    if (k >= n) break;
-    int j = k % 2 ? c[k] : 0, t = perm[j];
-    perm[j] = perm[k], perm[k] = t;
-    c[k]++;
-    k = 0;
-  }
-  return best / n;
+  double c[64];
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) c[i * n + j] = dist(x + i * d, y + j * d, d, metric);
+  return brute_force_assignment(c, n) / n;
 }
 
 static void permutations_small(void) {
