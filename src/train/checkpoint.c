@@ -177,7 +177,7 @@ wg_status wg_checkpoint_save(const char *path, const wg_gan_state *s) {
   snprintf(shape, sizeof shape, "%d,%d,%d", s->sample_shape[0], s->sample_ndim > 1 ? s->sample_shape[1] : 0,
            s->sample_ndim > 2 ? s->sample_shape[2] : 0);
   const char *meta[] = {"format", format, "config", config, "seconds", seconds, "sample_shape", shape, "ranks", ranks};
-  /* A run of one process writes no rank count: its checkpoint is as before MPI. */
+  /* One process writes no rank count (read as one when absent). */
   wg_status st = wg_safetensors_write(path, l.t, l.n, meta, s->ranks > 1 ? 5 : 4);
   free(config);
   list_free(&l);
