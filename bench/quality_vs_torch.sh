@@ -16,8 +16,10 @@
 # Usage: bench/quality_vs_torch.sh OUT
 # Environment: SEEDS ("1 2 3"), ITERS (3000; FASHION_ITERS 400), EVERY (500; 100 for
 #   fashion), N (2000 points; 1000 images), THREADS (2), WGAN_BIN (build/wgan),
-#   PYTHON (/usr/bin/python3). It takes hours: each toy run is 3,000 generator
-#   iterations of 6 steps, for each side and seed.
+#   PYTHON (/usr/bin/python3), SIDES ("wgan torch": which to train), WGAN_ARGS
+#   (more `wgan train` options, e.g. "--init wgangp" to measure a setting). It
+#   takes hours: each toy run is 3,000 generator iterations of 6 steps, for
+#   each side and seed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 OUT=${1:?usage: bench/quality_vs_torch.sh OUT}
@@ -30,10 +32,14 @@ THREADS=${THREADS:-2}
 WGAN_BIN=$(realpath "${WGAN_BIN:-build/wgan}")
 PYTHON=${PYTHON:-/usr/bin/python3}
 CONFIGS=${CONFIGS:-8gaussians 25gaussians swissroll checkerboard helix clip-8gaussians gan-8gaussians fashion}
+SIDES=${SIDES:-wgan torch}
+WGAN_ARGS=${WGAN_ARGS:-}
 
 die() { echo "quality_vs_torch: $*" >&2; exit 1; }
+side() { [[ " $SIDES " == *" $1 "* ]]; }
 [ -x "$WGAN_BIN" ] || die "$WGAN_BIN is missing (make)"
-"$PYTHON" -c 'import torch' 2>/dev/null || die "$PYTHON cannot import torch (apt-get install python3-torch)"
+! side torch || "$PYTHON" -c 'import torch' 2>/dev/null ||
+  die "$PYTHON cannot import torch (apt-get install python3-torch)"
 command -v gnuplot >/dev/null || die "gnuplot is missing (apt-get install gnuplot-nox)"
 mkdir -p "$OUT" || exit 1
 ROWS="$OUT/rows.tsv"  # config impl seed iter w1 floor
@@ -78,16 +84,20 @@ for config in $CONFIGS; do
   read -r data loss iters every n <<< "$(settings "$config")"
   for seed in $SEEDS; do
     run="$OUT/$config-wgan-$seed"
-    rm -rf "$run"
-    for ((it = every; it <= iters; it += every)); do
-      if [ "$it" -eq "$every" ]; then
-        "$WGAN_BIN" train --data "$data" --loss "$loss" --iters "$it" --seed "$seed" --threads "$THREADS" \
-          --sample-every 0 --checkpoint-every 0 --out "$run" > "$run.log" 2>&1
-      else
-        "$WGAN_BIN" train --resume "$run" --iters "$it" >> "$run.log" 2>&1
-      fi || die "wgan train failed: $(tail -n 2 "$run.log")"
-      score "$config" wgan "$seed" "$it" "$run" "$data" "$n" || die "wgan eval of $run failed"
-    done
+    if side wgan; then
+      rm -rf "$run"
+      for ((it = every; it <= iters; it += every)); do
+        if [ "$it" -eq "$every" ]; then
+          # shellcheck disable=SC2086 # WGAN_ARGS is a list of options
+          "$WGAN_BIN" train --data "$data" --loss "$loss" --iters "$it" --seed "$seed" --threads "$THREADS" \
+            --sample-every 0 --checkpoint-every 0 $WGAN_ARGS --out "$run" > "$run.log" 2>&1
+        else
+          "$WGAN_BIN" train --resume "$run" --iters "$it" >> "$run.log" 2>&1
+        fi || die "wgan train failed: $(tail -n 2 "$run.log")"
+        score "$config" wgan "$seed" "$it" "$run" "$data" "$n" || die "wgan eval of $run failed"
+      done
+    fi
+    side torch || continue
     dir="$OUT/$config-torch-$seed"
     OMP_WAIT_POLICY=PASSIVE "$PYTHON" bench/torch_quality.py --data "$data" --loss "$loss" --iters "$iters" \
       --every "$every" --n "$n" --seed "$seed" --threads "$THREADS" --out "$dir" > "$dir.log" 2>&1 ||

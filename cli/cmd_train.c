@@ -1,6 +1,8 @@
 /* wgan train: parses the options, runs wg_run_train, shows the progress. */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -71,6 +73,32 @@ static int report(wg_run *run, wg_status st) {
   return 0;
 }
 
+/* --help: the options, and when a new run's options were given too, what
+ * that run would train with (the defaults of its data, model and loss). */
+static int help(const cli_command *c, const wg_field *fields, int nf, const wg_setting *settings, int n, int resume) {
+  cli_usage(stdout, c);
+  if (!n || resume) return 0;
+  wg_train_config cfg;
+  if (wg_train_config_resolve(&cfg, settings, n) != WG_OK) return cli_fail_lib();
+  printf("\nA new run with these options trains %s on %s with model %s and:\n", wg_loss_name(cfg.loss), cfg.data,
+         wg_model_name(cfg.model));
+  for (int i = 0; i < nf; i++) {
+    const wg_field *f = &fields[i];
+    char v[64];
+    if (f->type == WG_FIELD_TEXT || f->offset == offsetof(wg_train_config, loss) ||
+        f->offset == offsetof(wg_train_config, model))
+      continue;
+    if (f->type == WG_FIELD_FLAG || f->type == WG_FIELD_FLAG_OFF) {
+      if (wg_field_number(f, &cfg) == (f->type == WG_FIELD_FLAG)) printf("  %s\n", f->option);
+      continue;
+    }
+    if (f->type == WG_FIELD_CHOICE || f->type == WG_FIELD_U64) wg_field_format(f, &cfg, v, sizeof v);
+    else snprintf(v, sizeof v, "%g", wg_field_number(f, &cfg));
+    printf("  %-20s %s\n", f->option, v);
+  }
+  return 0;
+}
+
 int cmd_train(int argc, char **argv) {
   int nf;
   const wg_field *fields = wg_train_fields(&nf);
@@ -83,10 +111,17 @@ int cmd_train(int argc, char **argv) {
                    .epilog = "\nThe logged w_estimate is mean C(real) - mean C(fake), the critic's estimate of W;\n"
                              "critic_loss is its negative (plus the penalty for gp).\n",
                    .groups = groups, .ngroups = 2};
-  int rc = cli_parse(&c, argc, argv);
+  char **args = argc ? malloc(sizeof *args * (size_t)argc) : NULL;
+  int nargs = 0, asked_help = 0;
+  for (int k = 0; k < argc; k++)
+    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) asked_help = 1;
+    else args[nargs++] = argv[k];
+  int rc = cli_parse(&c, nargs, args);
+  free(args);
   if (rc) return rc == 1 ? 0 : rc;
   wg_setting settings[MAX_FIELDS];
   int n = settings_of(fields, nf, given, settings);
+  if (asked_help) return help(&c, fields, nf, settings, n, o.run.resume != NULL);
   o.run.stop = &stop_signal;
   o.run.on_iteration = on_iteration;
   o.run.on_warning = on_warning;

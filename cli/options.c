@@ -36,7 +36,11 @@ static void default_text(const wg_field *f, const void *obj, char *out, size_t c
   if (is_flag(f)) return;
   if (f->rule == WG_DEFAULT_BY_LOSS || f->rule == WG_DEFAULT_BY_MODEL) {
     const char *(*name)(int) = f->rule == WG_DEFAULT_BY_LOSS ? by_loss : by_model;
-    snprintf(out, cap, " (%s %g, %s %g, %s %g)", name(0), f->def[0], name(1), f->def[1], name(2), f->def[2]);
+    char d[3][32];
+    for (int k = 0; k < 3; k++)
+      if (f->type == WG_FIELD_CHOICE) snprintf(d[k], sizeof d[k], "%s", f->choices[(int)f->def[k]]);
+      else snprintf(d[k], sizeof d[k], "%g", f->def[k]);
+    snprintf(out, cap, " (%s %s, %s %s, %s %s)", name(0), d[0], name(1), d[1], name(2), d[2]);
   } else if (f->rule == WG_DEFAULT_FIXED && f->type == WG_FIELD_CHOICE) {
     snprintf(out, cap, " (default %s)", f->choices[(int)f->def[0]]);
   } else if (f->rule == WG_DEFAULT_FIXED) {
@@ -49,7 +53,7 @@ static void default_text(const wg_field *f, const void *obj, char *out, size_t c
   }
 }
 
-static void usage(FILE *out, const cli_command *c) {
+void cli_usage(FILE *out, const cli_command *c) {
   fputs(c->usage, out);
   for (int g = 0; g < c->ngroups; g++)
     for (int i = 0; i < c->groups[g].n; i++) {
@@ -79,7 +83,7 @@ int cli_parse(const cli_command *c, int argc, char **argv) {
   if (c->npos) *c->npos = 0;
   for (int k = 0; k < argc; k++)
     if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
-      usage(stdout, c);
+      cli_usage(stdout, c);
       return 1;
     }
   for (int k = 0; k < argc; k++) {

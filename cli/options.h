@@ -37,6 +37,8 @@ extern const char *cli_name;
 /* Parses argv into the groups. Returns 0, 1 when --help was asked (the
  * help printed), or 2 after printing one line on a bad option. */
 int cli_parse(const cli_command *c, int argc, char **argv);
+/* The usage lines, every option with its help and default, the epilog. */
+void cli_usage(FILE *out, const cli_command *c);
 /* Prints "wgan NAME: message" on stderr and returns code. */
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The exit code for a library status: 2 bad input (EINVAL, EFORMAT, EIO),

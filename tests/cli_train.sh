@@ -32,6 +32,19 @@ for loss in clip gp gan; do
   else fail "train_${loss}_idx" "$(tail -n 2 "$T/err")"; fi
 done
 
+# --help with data: the defaults of that data's model and of the loss, resolved (the table says
+# mlp 256, dcgan28 50, dcgan 64 for --batch); a new run's data that does not open is refused
+h=$($W train --data "$T/tiny-idx3-ubyte" --help 2>&1)
+hc=$($W train --data 8gaussians --loss clip --help 2>&1)
+if grep -q "trains gp on .* with model dcgan28" <<< "$h" && grep -Eq "^  --batch +50$" <<< "$h" &&
+   grep -Eq "^  --init +wgangp$" <<< "$h" && grep -Eq "^  --lambda +10$" <<< "$h" &&
+   grep -Eq "^  --batch +256$" <<< "$hc" && grep -Eq "^  --lr +5e-05$" <<< "$hc" && grep -Eq "^  --init +pytorch$" <<< "$hc"
+then ok help_shows_resolved_defaults
+else fail help_shows_resolved_defaults "$(tail -n 20 <<< "$h")"; fi
+$W train --data "$T/missing.csv" --help >/dev/null 2>"$T/err"; rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "missing.csv" "$T/err"; then ok help_with_bad_data
+else fail help_with_bad_data "rc=$rc: $(cat "$T/err")"; fi
+
 # --eval-every: the exact W1 of samples and its floor, and the sliced W1 of the same samples
 # (never above W1: each projection is 1-Lipschitz), logged, and drawn in loss.png by gnuplot
 if $W train --data 8gaussians --iters 4 "${FAST[@]}" --eval-every 2 --out "$T/evals" 2>/dev/null &&
@@ -137,7 +150,7 @@ else fail refused_runs_untouched "a refusal changed the files of:$changed"; fi
 # a non-finite loss stops the run naming the iteration; the last checkpoint stays loadable
 $W train --data 8gaussians --loss gp --iters 300 --dim 16 --batch 32 --threads 1 --sample-every 0 --seed 3 \
   --lr 12000 --checkpoint-every 1 --out "$T/nan" >/dev/null 2>"$T/err"; rc=$?
-if [ $rc -eq 1 ] && grep -q "iteration [0-9]*: the .* is" "$T/err" &&
+if [ $rc -eq 1 ] && grep -q "iteration [0-9]*: the .* \(is\|holds [0-9]* non-finite\)" "$T/err" &&
    { { grep -q "is kept" "$T/err" && $W sample "$T/nan" -n 2 --csv /dev/null; } ||
      { grep -q "no checkpoint was written yet" "$T/err" && [ ! -e "$T/nan/checkpoint.safetensors" ]; }; }; then
   ok nonfinite_loss_stops_run

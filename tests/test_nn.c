@@ -304,6 +304,26 @@ static void init_schemes_follow_their_rules(void) {
   for (int64_t i = 0; i < l->n_w; i++) mean += m.gen->params[l->w_off + i];
   CHECK_CLOSE(mean / l->n_w, 1.0, 0.01, 0);
   wg_models_free(&m);
+  /* PyTorch's Linear on the toy generator (2 -> 512 -> 512 ...): weights and
+   * biases U(+-1/sqrt(in)), so the first layer's biases (bound 1/sqrt 2) are
+   * not zero and its kinks do not all pass through the origin. */
+  wg_models_mlp(&m, 2, 1, (int[]){2}, 512, 3);
+  wg_net_init(m.gen, WG_INIT_PYTORCH, &rng);
+  for (int k = 0; k < 2; k++) {
+    l = &m.gen->layers[2 * k]; /* Linear 2 -> 512, then (after its ReLU) 512 -> 512 */
+    CHECK(l->kind == WG_LAYER_LINEAR && l->in_shape[0] == (k ? 512 : 2), "layer %d is not the Linear expected", 2 * k);
+    bound = 1.0 / sqrt(l->in_shape[0]);
+    for (int part = 0; part < 2; part++) {
+      const float *v = m.gen->params + (part ? l->b_off : l->w_off);
+      int64_t n = part ? l->n_b : l->n_w;
+      lo = 1, hi = -1, sumsq = 0;
+      for (int64_t i = 0; i < n; i++) lo = fmin(lo, v[i]), hi = fmax(hi, v[i]), sumsq += (double)v[i] * v[i];
+      CHECK(lo >= -bound * (1 + 1e-6) && hi <= bound * (1 + 1e-6) && hi > 0.95 * bound && lo < -0.95 * bound,
+            "layer %d %s in [%g, %g], bound %g", 2 * k, part ? "biases" : "weights", lo, hi, bound);
+      CHECK_CLOSE(sqrt(sumsq / n), bound / sqrt(3.0), 0, 0.08);
+    }
+  }
+  wg_models_free(&m);
 }
 
 /* The WGAN paper's DCGAN 32 with BatchNorm: every named tensor as PyTorch's

@@ -77,12 +77,14 @@ static void defaults_are_the_reference_settings(void) {
   CHECK(c.lr_gen == 1e-4f && c.lr_critic == 1e-4f && c.beta1 == 0.5f && c.beta2 == 0.9f && c.n_critic == 5,
         "gp: Adam(1e-4, 0.5, 0.9), 5 critic steps");
   CHECK(c.batch == 256 && c.dim == 512 && c.nz == 2 && c.lambda == 0.1f, "toy mlp: batch 256, 512 wide, nz 2, 0.1");
+  CHECK(c.init == WG_INIT_PYTORCH, "toy mlp: PyTorch's initialisation");
   wg_train_config_defaults(&c, WG_LOSS_GP, WG_MODEL_DCGAN28); /* gan_mnist.py */
   CHECK(c.batch == 50 && c.dim == 64 && c.nz == 128 && c.lambda == 10, "dcgan28: batch 50, DIM 64, nz 128, lambda 10");
   wg_train_config_defaults(&c, WG_LOSS_CLIP, WG_MODEL_DCGAN); /* the WGAN code */
   CHECK(c.lr_gen == 5e-5f && c.beta1 == 0.99f && c.clip == 0.01f && c.warmup_critic && c.n_critic == 5,
         "clip: RMSprop 5e-5 (alpha 0.99), clip 0.01, warm-up");
   CHECK(c.batch == 64 && c.nz == 100 && c.dim == 64, "dcgan: batch 64, nz 100, ngf = ndf = 64");
+  CHECK(c.init == WG_INIT_DCGAN, "dcgan: the WGAN code's initialisation");
   wg_train_config_defaults(&c, WG_LOSS_GAN, WG_MODEL_MLP);
   CHECK(c.lr_gen == 2e-4f && c.beta2 == 0.999f && c.n_critic == 1, "gan: Adam(2e-4, 0.5, 0.999), one step");
   CHECK(wg_train_config_set(&c, "lr_gen", "0.003") == WG_OK && c.lr_critic == 0.003f, "lr_gen sets both rates");
@@ -126,6 +128,7 @@ static void old_checkpoint_loads(void) {
   CHECK(wg_checkpoint_load("tests/data/checkpoint-v1-8gaussians-gp.safetensors", &s) == WG_OK, "%s", wg_last_error());
   if (!s.models.gen) return;
   CHECK(s.cfg.model == WG_MODEL_MLP && s.cfg.loss == WG_LOSS_GP && s.iter == 2, "its configuration");
+  CHECK(s.cfg.init == WG_INIT_WGANGP, "a checkpoint without 'init' was initialised by the WGAN-GP code's scheme");
   float x[10];
   wg_rng rng;
   wg_rng_seed(&rng, 2);

@@ -30,6 +30,7 @@ typedef struct {
   float lr_gen, lr_critic, beta1, beta2, clip, lambda;
   int nz, dim;           /* noise size; model width (DIM of dcgan28/dcgan, hidden units of mlp) */
   int batchnorm;         /* BatchNorm layers in the models (clip and gan only) */
+  wg_init_scheme init;   /* how both networks' weights are drawn */
   float g1d_mean, g1d_std; /* gaussians1d: the real data's N(mean, std^2) */
   int threads;           /* 0: all cores */
 } wg_train_config;
@@ -77,7 +78,7 @@ typedef struct {
 } wg_gan_state;
 
 /* A fresh run: models built for samples of shape (ndim, shape) and
- * initialised (WGAN-GP's scheme for mlp/dcgan28, DCGAN's for dcgan),
+ * initialised by cfg->init,
  * optimizers, the RNG seeded. */
 wg_status wg_gan_state_init(wg_gan_state *s, const wg_train_config *cfg, int ndim, const int *shape);
 void wg_gan_state_free(wg_gan_state *s);
@@ -149,6 +150,9 @@ typedef struct wg_run wg_run;
 wg_status wg_run_open(wg_run **run, const wg_setting *settings, int n, const wg_run_opts *o);
 /* The same for a configuration a program filled in (o->resume unused). */
 wg_status wg_run_open_config(wg_run **run, const wg_train_config *cfg, const wg_run_opts *o);
+/* The configuration a new run with these settings would train with (the
+ * data opened to learn its sample shape, then closed). */
+wg_status wg_train_config_resolve(wg_train_config *cfg, const wg_setting *settings, int n);
 /* Trains to cfg.iters or until *o->stop, logging metrics.csv (and evals.csv),
  * writing samples, checkpoints, loss.png and report.html. The run stops,
  * keeping the last checkpoint written, with WG_ENUMERIC at the first loss,

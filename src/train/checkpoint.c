@@ -51,6 +51,14 @@ static int number_fits(const wg_field *f, double v) {
   return (real || v == floor(v)) && v >= lo && v <= hi;
 }
 
+/* Keys the first checkpoints did not have take the value the trainer then
+ * used: init, the reference code's scheme of the model. */
+static int set_absent_key(const wg_field *f, wg_train_config *c) {
+  if (f->offset != offsetof(wg_train_config, init)) return 0;
+  c->init = c->model == WG_MODEL_DCGAN ? WG_INIT_DCGAN : WG_INIT_WGANGP;
+  return 1;
+}
+
 static wg_status parse_config(const char *path, const char *text, wg_train_config *c) {
   cJSON *j = cJSON_Parse(text);
   if (!j) return wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata is not valid JSON", path);
@@ -61,6 +69,7 @@ static wg_status parse_config(const char *path, const char *text, wg_train_confi
   for (int i = 0; i < n && st == WG_OK; i++) {
     const wg_field *f = &fields[i];
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, f->key);
+    if (!v && set_absent_key(f, c)) continue;
     if (is_string(f) ? !cJSON_IsString(v) : !cJSON_IsNumber(v))
       st = wg_set_error(WG_EFORMAT, "%s: the configuration in the metadata has no valid '%s'", path, f->key);
     else if (is_string(f) && wg_field_parse(f, c, v->valuestring) != WG_OK)

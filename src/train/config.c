@@ -16,6 +16,8 @@
 
 static const char *const loss_names[] = {"clip", "gp", "gan", NULL};
 static const char *const model_names[] = {"mlp", "dcgan28", "dcgan", NULL};
+/* By wg_init_scheme. */
+static const char *const init_names[] = {"pytorch", "dcgan", "wgangp", NULL};
 
 #define AT(member) WG_FIELD_AT(wg_train_config, member)
 #define FIXED(v) WG_DEFAULT_FIXED, {v}
@@ -52,6 +54,9 @@ static const wg_field fields[] = {
      BY_MODEL(512, 64, 64), 0},
     {"batchnorm", "--batchnorm", WG_FIELD_FLAG, AT(batchnorm), 0, 1, NULL, "BatchNorm in both networks (clip, gan)",
      FIXED(0), 0},
+    {"init", "--init", WG_FIELD_CHOICE, AT(init), 0, 0, init_names,
+     "initialisation: pytorch (torch.nn's) | dcgan (the WGAN code's) | wgangp (the WGAN-GP code's)",
+     BY_MODEL(WG_INIT_PYTORCH, WG_INIT_WGANGP, WG_INIT_DCGAN), 0},
     {"g1d_mean", "--g1d-mean", WG_FIELD_FLOAT, AT(g1d_mean), -1e6, 1e6, NULL, "gaussians1d: mean of the real data",
      FIXED(3), 0},
     {"g1d_std", "--g1d-std", WG_FIELD_FLOAT, AT(g1d_std), 1e-9, 1e6, NULL, "gaussians1d: std of the real data",

@@ -52,15 +52,24 @@ static const char *find(const wg_setting *settings, int n, const char *key) {
 }
 
 /* A new run's configuration: the defaults of its loss and of the model its
- * data calls for (unless one is named), then the settings. Opens the data. */
-static wg_status new_config(wg_run *r, wg_train_config *cfg, const wg_setting *settings, int n) {
+ * data calls for (unless one is named), then the settings. Opens the data
+ * into src. */
+static wg_status new_config(wg_source *src, wg_train_config *cfg, const wg_setting *settings, int n) {
   wg_train_config_defaults(cfg, WG_LOSS_GP, WG_MODEL_MLP);
   if (apply(cfg, settings, n) != WG_OK) return wg_last_status();
   if (!cfg->data[0]) return wg_set_error(WG_EINVAL, "a new run needs data (--data D), or resume one (--resume DIR)");
-  if (wg_source_open(&r->src, cfg->data, cfg->g1d_mean, cfg->g1d_std, cfg->seed) != WG_OK) return wg_last_status();
-  wg_model_kind model = find(settings, n, "model") ? cfg->model : wg_model_for_shape(r->src.ndim, r->src.shape);
+  if (wg_source_open(src, cfg->data, cfg->g1d_mean, cfg->g1d_std, cfg->seed) != WG_OK) return wg_last_status();
+  wg_model_kind model = find(settings, n, "model") ? cfg->model : wg_model_for_shape(src->ndim, src->shape);
   wg_train_config_defaults(cfg, cfg->loss, model);
   return apply(cfg, settings, n);
+}
+
+wg_status wg_train_config_resolve(wg_train_config *cfg, const wg_setting *settings, int n) {
+  wg_source src;
+  memset(&src, 0, sizeof src);
+  wg_status st = new_config(&src, cfg, settings, n);
+  wg_source_close(&src);
+  return st;
 }
 
 /* A resumed run's configuration: the saved one, where the settings given
@@ -267,7 +276,7 @@ static wg_status open_with(wg_run **out, const wg_run_opts *o, const wg_train_co
     st = wg_train_config_check(&cfg);
     if (st == WG_OK) st = wg_source_open(&r->src, cfg.data, cfg.g1d_mean, cfg.g1d_std, cfg.seed);
   } else {
-    st = o->resume ? resume_config(r, &cfg, settings, n) : new_config(r, &cfg, settings, n);
+    st = o->resume ? resume_config(r, &cfg, settings, n) : new_config(&r->src, &cfg, settings, n);
   }
   if (st == WG_OK) st = prepare(r, &cfg);
   /* Every rank opened the data and the state; rank 0 alone made the directory. */

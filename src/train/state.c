@@ -34,9 +34,8 @@ wg_status wg_gan_state_init(wg_gan_state *s, const wg_train_config *cfg, int ndi
                         "on the whole batch: drop --batchnorm with --loss gp (WGAN-GP paper, section 4)");
   if (wg_gan_build_models(cfg, ndim, shape, &s->models) != WG_OK) return wg_last_status();
   wg_rng_seed(&s->rng, cfg->seed);
-  wg_init_scheme scheme = cfg->model == WG_MODEL_DCGAN ? WG_INIT_DCGAN : WG_INIT_WGANGP;
-  wg_net_init(s->models.gen, scheme, &s->rng);
-  wg_net_init(s->models.critic, scheme, &s->rng);
+  wg_net_init(s->models.gen, cfg->init, &s->rng);
+  wg_net_init(s->models.critic, cfg->init, &s->rng);
   int64_t ng = s->models.gen->n_params, nc = s->models.critic->n_params;
   wg_status st;
   if (cfg->loss == WG_LOSS_CLIP) {
