@@ -6,7 +6,8 @@
 # solver) every EVERY generator iterations, for several seeds. Prints one table
 # (median over the seeds, with their range, and the floor: W1 between two real
 # samples of the same N) and draws one plot per configuration (W1 against
-# iteration, both medians, the floor as a line) into OUT/CONFIG.png.
+# iteration, both medians, the floor as a line) into OUT/CONFIG.png
+# (bench/quality_table.py, which also merges the rows of several runs).
 #
 # Configurations (CONFIGS, default all):
 #   8gaussians 25gaussians swissroll  gan_toy.py's data, the toy MLPs, gp (lambda 0.1)
@@ -17,7 +18,8 @@
 # Environment: SEEDS ("1 2 3"), ITERS (3000; FASHION_ITERS 400), EVERY (500; 100 for
 #   fashion), N (2000 points; 1000 images), THREADS (2), WGAN_BIN (build/wgan),
 #   PYTHON (/usr/bin/python3), SIDES ("wgan torch": which to train), WGAN_ARGS
-#   (more `wgan train` options, e.g. "--init wgangp" to measure a setting). It
+#   (more `wgan train` options, e.g. "--init wgangp" to measure a setting),
+#   LABEL (the wgan side's name in the table, "wgan"). It
 #   takes hours: each toy run is 3,000 generator iterations of 6 steps, for
 #   each side and seed.
 set -u
@@ -34,6 +36,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 CONFIGS=${CONFIGS:-8gaussians 25gaussians swissroll checkerboard helix clip-8gaussians gan-8gaussians fashion}
 SIDES=${SIDES:-wgan torch}
 WGAN_ARGS=${WGAN_ARGS:-}
+LABEL=${LABEL:-wgan}
 
 die() { echo "quality_vs_torch: $*" >&2; exit 1; }
 side() { [[ " $SIDES " == *" $1 "* ]]; }
@@ -94,7 +97,7 @@ for config in $CONFIGS; do
         else
           "$WGAN_BIN" train --resume "$run" --iters "$it" >> "$run.log" 2>&1
         fi || die "wgan train failed: $(tail -n 2 "$run.log")"
-        score "$config" wgan "$seed" "$it" "$run" "$data" "$n" || die "wgan eval of $run failed"
+        score "$config" "$LABEL" "$seed" "$it" "$run" "$data" "$n" || die "wgan eval of $run failed"
       done
     fi
     side torch || continue
@@ -103,43 +106,11 @@ for config in $CONFIGS; do
       --every "$every" --n "$n" --seed "$seed" --threads "$THREADS" --out "$dir" > "$dir.log" 2>&1 ||
       die "torch_quality.py failed: $(tail -n 2 "$dir.log")"
     for ((it = every; it <= iters; it += every)); do
-      score "$config" torch "$seed" "$it" "$(printf '%s/samples_%06d.csv' "$dir" "$it")" "$data" "$n" ||
+      score "$config" PyTorch "$seed" "$it" "$(printf '%s/samples_%06d.csv' "$dir" "$it")" "$data" "$n" ||
         die "wgan eval of $dir failed"
     done
   done
 done
 
 # The table and the plots: medians over seeds with their range.
-"$PYTHON" - "$ROWS" "$OUT" <<'PY'
-import collections, statistics, subprocess, sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-out = sys.argv[2]
-by = collections.defaultdict(list)
-floors = collections.defaultdict(list)
-for config, impl, seed, it, w1, floor in rows:
-    by[config, impl, int(it)].append(float(w1))
-    floors[config].append(float(floor))
-configs = list(dict.fromkeys(r[0] for r in rows))
-print("| configuration | iteration | wgan W1 median [min, max] | PyTorch W1 median [min, max] | floor |")
-print("|---|---|---|---|---|")
-for config in configs:
-    its = sorted({k[2] for k in by if k[0] == config})
-    floor = statistics.median(floors[config])
-    dat = f"{out}/{config}.dat"
-    with open(dat, "w") as f:
-        for it in its:
-            cells = []
-            for impl in ("wgan", "torch"):
-                v = by.get((config, impl, it), [])
-                cells.append(f"{statistics.median(v):.3f} [{min(v):.3f}, {max(v):.3f}]" if v else "–")
-                f.write(f"{statistics.median(v) if v else float('nan')} ")
-            f.write(f"{it}\n")
-            print(f"| {config} | {it} | {cells[0]} | {cells[1]} | {floor:.3f} |")
-    script = (f"set terminal pngcairo size 640,420; set output '{out}/{config}.png'; "
-              f"set title '{config}: exact W1 of generated vs held-out real samples'; "
-              f"set xlabel 'generator iteration'; set ylabel 'W1'; set key top right; set yrange [0:*]; "
-              f"plot '{dat}' using 3:1 with linespoints title 'wgan (median)', "
-              f"'' using 3:2 with linespoints title 'PyTorch (median)', "
-              f"{floor} with lines dashtype 2 title 'floor (two real samples)'")
-    subprocess.run(["gnuplot", "-e", script], check=True)
-PY
+"$PYTHON" bench/quality_table.py "$OUT" "$ROWS"
