@@ -48,8 +48,13 @@ int main(int argc, char **argv) {
     return 1;
   }
   const int n = 1000, d = 784, k = WG_CLASSIFIER_FEATURES;
-  const float *a = te->x, *b = te->x + (size_t)d * n, *c = te->x + 2 * (size_t)d * n;
-  float *f = features(argc > 2 ? argv[2] : NULL, te->x, n), *fa = f, *fb = f + (size_t)k * n;
+  float *tx = wg_dataset_floats(te);
+  if (!tx) {
+    fprintf(stderr, "bench_eval: %s\n", wg_last_error());
+    return 1;
+  }
+  const float *a = tx, *b = tx + (size_t)d * n, *c = tx + 2 * (size_t)d * n;
+  float *f = features(argc > 2 ? argv[2] : NULL, tx, n), *fa = f, *fb = f + (size_t)k * n;
   printf("features: %s; medians of %d\n", argc > 2 ? argv[2] : "random", runs);
   double v, w;
   wg_sliced_result s;
@@ -68,6 +73,7 @@ int main(int argc, char **argv) {
          (wg_sliced_wasserstein(a, 200, b, 200, d, 1, 100, 1, &s), wg_sliced_wasserstein(c, 200, b, 200, d, 1, 100, 1, &s)));
   }
   free(f);
+  free(tx);
   wg_dataset_free(te);
   return 0;
 }

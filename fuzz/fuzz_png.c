@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   FUZZ_ASSERT(ds->n == 1 && ds->ndim == 3 && (ds->shape[0] == 1 || ds->shape[0] == 3));
-  for (int64_t i = 0; i < ds->dim; i++) FUZZ_ASSERT(ds->x[i] >= 0.0f && ds->x[i] <= 1.0f);
+  FUZZ_ASSERT(ds->bytes && ds->levels[0] == 0.0f && ds->levels[255] == 1.0f);
+  fuzz_touch(ds->bytes, (size_t)ds->dim);
   int w, h, c;
   uint8_t *px;
   wg_status st = wg_png_read(path, ds->shape[0] == 1 ? 3 : 1, &w, &h, &c, &px);

@@ -124,8 +124,42 @@ static void resume_is_exact(void) {
   wg_batcher_free(&c);
 }
 
+/* Bytes are read as their levels, by sample, whole and after a map; a
+ * subset keeps them bytes; a batch from bytes equals one from the same
+ * values held as floats. */
+static void byte_samples_read_as_their_levels(void) {
+  int shape[3] = {1, 2, 3};
+  wg_dataset *b = wg_dataset_new_bytes(4, 3, shape, 0), *f = wg_dataset_new(4, 3, shape, 0);
+  CHECK(b && f && b->bytes && !b->x && b->levels[7] == 7.0f, "a byte dataset");
+  if (!b || !f) return;
+  for (int k = 0; k < 24; k++) b->bytes[k] = (uint8_t)(10 * k), f->x[k] = (float)(10 * k);
+  float v[6];
+  wg_dataset_get(b, 2, v);
+  CHECK(v[0] == 120.0f && v[5] == 170.0f, "sample 2: %g .. %g", v[0], v[5]);
+  /* [0, 255] -> [-1, 1]: v -> -1 + (v - 0) * 2/255 */
+  wg_dataset_map(b, 0, -1, 2.0f / 255);
+  wg_dataset_map(f, 0, -1, 2.0f / 255);
+  float *all = wg_dataset_floats(b);
+  for (int k = 0; all && k < 24; k++) CHECK(all[k] == f->x[k], "value %d: %g, as floats %g", k, all[k], f->x[k]);
+  free(all);
+  wg_dataset *sub = wg_dataset_subset(b, (int64_t[]){3, 0}, 2);
+  CHECK(sub && sub->bytes && sub->bytes[0] == 180 && sub->bytes[6] == 0, "subset of bytes");
+  if (sub) wg_dataset_get(sub, 0, v);
+  CHECK_CLOSE(v[0], -1 + 180 * 2.0 / 255, 1e-6, 0);
+  wg_batcher bb, bf;
+  float xb[12], xf[12];
+  wg_batcher_init(&bb, 4, 9);
+  wg_batcher_init(&bf, 4, 9);
+  CHECK(wg_batcher_next(&bb, b, 2, xb, NULL) == WG_OK && wg_batcher_next(&bf, f, 2, xf, NULL) == WG_OK, "%s",
+        wg_last_error());
+  CHECK(!memcmp(xb, xf, sizeof xb), "a batch from bytes differs from the same batch from floats");
+  wg_batcher_free(&bb), wg_batcher_free(&bf);
+  wg_dataset_free(sub), wg_dataset_free(b), wg_dataset_free(f);
+}
+
 int main(void) {
   RUN(new_and_bad_shapes);
+  RUN(byte_samples_read_as_their_levels);
   RUN(split);
   RUN(epochs_cover_every_sample);
   RUN(resume_is_exact);

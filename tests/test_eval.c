@@ -135,8 +135,10 @@ static void case_classifier_train_save_load(void) {
   CHECK(wg_classifier_save(&c, path, NULL, 0) == WG_OK, "%s", wg_last_error());
   CHECK(wg_classifier_load(&c2, path) == WG_OK, "%s", wg_last_error());
   float *f1 = malloc(sizeof(float) * 10 * WG_CLASSIFIER_FEATURES), *f2 = malloc(sizeof(float) * 10 * WG_CLASSIFIER_FEATURES);
-  CHECK(wg_classifier_features(&c, test->x, 10, f1) == WG_OK, "%s", wg_last_error());
-  CHECK(wg_classifier_features(&c2, test->x, 10, f2) == WG_OK, "%s", wg_last_error());
+  float *tx = wg_dataset_floats(test);
+  CHECK(wg_classifier_features(&c, tx, 10, f1) == WG_OK, "%s", wg_last_error());
+  CHECK(wg_classifier_features(&c2, tx, 10, f2) == WG_OK, "%s", wg_last_error());
+  free(tx);
   CHECK(!memcmp(f1, f2, sizeof(float) * 10 * WG_CLASSIFIER_FEATURES), "features differ after a reload");
   /* A file of another kind is refused with its name. */
   const char *meta[] = {"x", "y"};

@@ -31,17 +31,18 @@ static void case_collapsed_vs_blurred(void) {
   CHECK(wg_classifier_train(&c, &head, &o, NULL, NULL) == WG_OK, "%s", wg_last_error());
   /* Both generators draw from training images the classifier never saw. */
   float *collapsed = malloc(sizeof(float) * 784 * N), *blurred = malloc(sizeof(float) * 784 * N);
+  float *tx = wg_dataset_floats(train), *sx = wg_dataset_floats(test);
   int k = 0;
   for (int64_t i = FIRST_UNSEEN; i < train->n && k < N; i++)
-    if (train->labels[i] == SNEAKER) memcpy(collapsed + 784 * k++, train->x + 784 * i, sizeof(float) * 784);
+    if (train->labels[i] == SNEAKER) memcpy(collapsed + 784 * k++, tx + 784 * i, sizeof(float) * 784);
   CHECK(k == N, "only %d sneakers", k);
   for (int i = 0; i < N; i++) {
-    const float *a = train->x + 784 * (FIRST_UNSEEN + i), *b = train->x + 784 * (FIRST_UNSEEN + N + (i * 7919) % N);
+    const float *a = tx + 784 * (FIRST_UNSEEN + i), *b = tx + 784 * (FIRST_UNSEEN + N + (i * 7919) % N);
     for (int q = 0; q < 784; q++) blurred[784 * i + q] = 0.5f * (a[q] + b[q]);
   }
   float *f = malloc(sizeof(float) * 3 * N * WG_CLASSIFIER_FEATURES), *fr = f, *fc = f + N * WG_CLASSIFIER_FEATURES,
         *fb = fc + N * WG_CLASSIFIER_FEATURES;
-  CHECK(wg_classifier_features(&c, test->x, N, fr) == WG_OK, "%s", wg_last_error());
+  CHECK(wg_classifier_features(&c, sx, N, fr) == WG_OK, "%s", wg_last_error());
   CHECK(wg_classifier_features(&c, collapsed, N, fc) == WG_OK, "%s", wg_last_error());
   CHECK(wg_classifier_features(&c, blurred, N, fb) == WG_OK, "%s", wg_last_error());
   double pc, rc, pb, rb;
@@ -51,7 +52,7 @@ static void case_collapsed_vs_blurred(void) {
   CHECK(pc > 0.8 && rc < 0.35, "collapsed: precision %g, recall %g", pc, rc);
   CHECK(rb > 0.6 && rb > rc + 0.3, "blurred recall %g against collapsed %g", rb, rc);
   CHECK(pb < pc - 0.1, "blurred precision %g against collapsed %g", pb, pc);
-  free(collapsed), free(blurred), free(f);
+  free(collapsed), free(blurred), free(f), free(tx), free(sx);
   wg_classifier_free(&c);
   wg_dataset_free(train), wg_dataset_free(test);
 }

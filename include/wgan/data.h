@@ -10,19 +10,33 @@
 /* ---- the in-memory dataset ---- */
 
 /* n samples of one shape: points {d} (ndim 1) or images {C, H, W} (ndim 3,
- * NCHW). Sample i is x[i * dim .. (i + 1) * dim). */
+ * NCHW), dim values each, held either as floats (sample i is x[i * dim ..
+ * (i + 1) * dim)) or, for 8-bit images (IDX files, PNG folders: a quarter of
+ * the memory), as bytes whose values are levels[byte]. wg_dataset_get reads
+ * a sample from either. */
 typedef struct {
   int64_t n;
   int ndim;
   int shape[3];
-  int64_t dim;      /* product of shape[0..ndim) */
-  float *x;         /* [n, dim] */
-  uint8_t *labels;  /* [n], or NULL when there are none */
+  int64_t dim;        /* product of shape[0..ndim) */
+  float *x;           /* [n, dim], or NULL when the samples are bytes */
+  uint8_t *bytes;     /* [n, dim], or NULL when the samples are floats */
+  float levels[256];  /* the value of each byte */
+  uint8_t *labels;    /* [n], or NULL when there are none */
 } wg_dataset;
 
-/* A zero-filled dataset; with_labels allocates zeroed labels. NULL (and a
- * message) on a bad shape or when memory runs out. */
+/* A zero-filled dataset of floats; with_labels allocates zeroed labels.
+ * NULL (and a message) on a bad shape or when memory runs out. */
 wg_dataset *wg_dataset_new(int64_t n, int ndim, const int *shape, int with_labels);
+/* The same held as bytes, levels[k] = k. */
+wg_dataset *wg_dataset_new_bytes(int64_t n, int ndim, const int *shape, int with_labels);
+/* Sample i as floats: out[dim]. */
+void wg_dataset_get(const wg_dataset *ds, int64_t i, float *out);
+/* Every sample as floats, [n, dim], in a new array the caller frees; NULL
+ * (and a message) when memory runs out. */
+float *wg_dataset_floats(const wg_dataset *ds);
+/* Every value v becomes lo + (v - from) * scale (on bytes: their levels). */
+void wg_dataset_map(wg_dataset *ds, float from, float lo, float scale);
 /* Points from a row-major double table data[rows, cols] (e.g. the CSV
  * reader's output). NULL if a value does not fit a float. */
 wg_dataset *wg_dataset_from_doubles(const double *data, int64_t rows, int cols);

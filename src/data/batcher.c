@@ -71,7 +71,7 @@ wg_status wg_batcher_next(wg_batcher *b, const wg_dataset *ds, int batch, float 
   if (first < 0) return WG_EINVAL;
   for (int i = 0; i < batch; i++) {
     int64_t k = b->order[first + i];
-    memcpy(x + (int64_t)i * ds->dim, ds->x + k * ds->dim, (size_t)ds->dim * sizeof *x);
+    wg_dataset_get(ds, k, x + (int64_t)i * ds->dim);
     if (labels) labels[i] = ds->labels[k];
   }
   return WG_OK;

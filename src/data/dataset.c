@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-wg_dataset *wg_dataset_new(int64_t n, int ndim, const int *shape, int with_labels) {
+static wg_dataset *new_dataset(int64_t n, int ndim, const int *shape, int with_labels, size_t value_size) {
   if (n <= 0 || (ndim != 1 && ndim != 3)) {
     wg_set_error(WG_EINVAL, "dataset: need n > 0 and a shape of 1 or 3 dims (got n %lld, %d dims)",
                  (long long)n, ndim);
@@ -21,7 +21,7 @@ wg_dataset *wg_dataset_new(int64_t n, int ndim, const int *shape, int with_label
     }
     dim *= shape[i];
   }
-  if (dim > (int64_t)(SIZE_MAX / sizeof(float)) / n) {
+  if (dim > INT64_MAX / (int64_t)value_size / n) {
     wg_set_error(WG_ENOMEM, "dataset: %lld samples of %lld values do not fit in memory",
                  (long long)n, (long long)dim);
     return NULL;
@@ -32,14 +32,53 @@ wg_dataset *wg_dataset_new(int64_t n, int ndim, const int *shape, int with_label
   ds->ndim = ndim;
   memcpy(ds->shape, shape, (size_t)ndim * sizeof *shape);
   ds->dim = dim;
-  ds->x = calloc((size_t)(n * dim), sizeof(float));
-  if (!ds->x) goto oom;
+  if (value_size == 1) {
+    if (!(ds->bytes = calloc((size_t)(n * dim), 1))) goto oom;
+    for (int k = 0; k < 256; k++) ds->levels[k] = (float)k;
+  } else if (!(ds->x = calloc((size_t)(n * dim), sizeof(float)))) {
+    goto oom;
+  }
   if (with_labels && !(ds->labels = calloc((size_t)n, 1))) goto oom;
   return ds;
 oom:
   wg_dataset_free(ds);
   wg_set_error(WG_ENOMEM, "dataset: out of memory for %lld samples", (long long)n);
   return NULL;
+}
+
+wg_dataset *wg_dataset_new(int64_t n, int ndim, const int *shape, int with_labels) {
+  return new_dataset(n, ndim, shape, with_labels, sizeof(float));
+}
+
+wg_dataset *wg_dataset_new_bytes(int64_t n, int ndim, const int *shape, int with_labels) {
+  return new_dataset(n, ndim, shape, with_labels, 1);
+}
+
+void wg_dataset_get(const wg_dataset *ds, int64_t i, float *out) {
+  if (ds->x) {
+    memcpy(out, ds->x + i * ds->dim, sizeof(float) * (size_t)ds->dim);
+    return;
+  }
+  const uint8_t *b = ds->bytes + i * ds->dim;
+  for (int64_t k = 0; k < ds->dim; k++) out[k] = ds->levels[b[k]];
+}
+
+float *wg_dataset_floats(const wg_dataset *ds) {
+  float *x = malloc(sizeof(float) * (size_t)(ds->n * ds->dim));
+  if (!x) {
+    wg_set_error(WG_ENOMEM, "dataset: out of memory for %lld samples as floats", (long long)ds->n);
+    return NULL;
+  }
+  for (int64_t i = 0; i < ds->n; i++) wg_dataset_get(ds, i, x + i * ds->dim);
+  return x;
+}
+
+void wg_dataset_map(wg_dataset *ds, float from, float lo, float scale) {
+  if (ds->bytes) {
+    for (int k = 0; k < 256; k++) ds->levels[k] = lo + (ds->levels[k] - from) * scale;
+    return;
+  }
+  for (int64_t i = 0; i < ds->n * ds->dim; i++) ds->x[i] = lo + (ds->x[i] - from) * scale;
 }
 
 wg_dataset *wg_dataset_from_doubles(const double *data, int64_t rows, int cols) {
@@ -61,6 +100,7 @@ wg_dataset *wg_dataset_from_doubles(const double *data, int64_t rows, int cols) 
 void wg_dataset_free(wg_dataset *ds) {
   if (!ds) return;
   free(ds->x);
+  free(ds->bytes);
   free(ds->labels);
   free(ds);
 }
@@ -72,10 +112,12 @@ wg_dataset *wg_dataset_subset(const wg_dataset *ds, const int64_t *idx, int64_t 
                    (long long)ds->n - 1);
       return NULL;
     }
-  wg_dataset *out = wg_dataset_new(n, ds->ndim, ds->shape, ds->labels != NULL);
+  wg_dataset *out = new_dataset(n, ds->ndim, ds->shape, ds->labels != NULL, ds->bytes ? 1 : sizeof(float));
   if (!out) return NULL;
+  memcpy(out->levels, ds->levels, sizeof out->levels);
   for (int64_t i = 0; i < n; i++) {
-    memcpy(out->x + i * ds->dim, ds->x + idx[i] * ds->dim, (size_t)ds->dim * sizeof(float));
+    if (ds->bytes) memcpy(out->bytes + i * ds->dim, ds->bytes + idx[i] * ds->dim, (size_t)ds->dim);
+    else memcpy(out->x + i * ds->dim, ds->x + idx[i] * ds->dim, (size_t)ds->dim * sizeof(float));
     if (ds->labels) out->labels[i] = ds->labels[idx[i]];
   }
   return out;

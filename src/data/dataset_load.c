@@ -46,7 +46,7 @@ wg_status wg_dataset_draw(const wg_dataset *ds, int64_t n, wg_rng *rng, float *o
   for (int64_t i = 0; i < n; i++) { /* a partial Fisher-Yates shuffle */
     int64_t j = i + (int64_t)wg_rng_below(rng, (uint64_t)(ds->n - i)), t = idx[i];
     idx[i] = idx[j], idx[j] = t;
-    memcpy(out + i * ds->dim, ds->x + idx[i] * ds->dim, sizeof(float) * (size_t)ds->dim);
+    wg_dataset_get(ds, idx[i], out + i * ds->dim);
   }
   free(idx);
   return WG_OK;

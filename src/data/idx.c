@@ -125,17 +125,12 @@ wg_dataset *wg_idx_load(const char *images_path, const char *labels_path, int64_
                  (long long)most);
     return NULL;
   }
-  wg_dataset *ds = wg_dataset_new(n, 3, shape, labels_path != NULL);
-  unsigned char *px = ds ? malloc((size_t)(n * dim)) : NULL;
-  if (ds && !px) wg_set_error(WG_ENOMEM, "%s: out of memory for %lld images", images_path, (long long)n);
-  wg_status st = px ? read_exact(f, images_path, 16, px, (size_t)(n * dim), "pixels") : wg_last_status();
+  wg_dataset *ds = wg_dataset_new_bytes(n, 3, shape, labels_path != NULL);
+  wg_status st = ds ? read_exact(f, images_path, 16, ds->bytes, (size_t)(n * dim), "pixels") : wg_last_status();
   if (!st && n == dims[0]) st = check_end(f, images_path, 16 + n * dim);
   gzclose(f);
-  if (!st) {
-    float scale = (hi - lo) / 255.0f;
-    for (int64_t i = 0; i < n * dim; i++) ds->x[i] = lo + scale * px[i];
-  }
-  free(px);
+  const float scale = (hi - lo) / 255.0f;
+  for (int k = 0; ds && k < 256; k++) ds->levels[k] = lo + scale * (float)k;
   if (!st && labels_path) st = load_labels(labels_path, dims[0], n, ds->labels);
   if (st) {
     wg_dataset_free(ds);

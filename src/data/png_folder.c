@@ -74,10 +74,11 @@ wg_dataset *wg_png_folder_load(const char *dir, int64_t limit, float lo, float h
   }
   if (ok) {
     int shape[3] = {c, h0, w0};
-    ds = wg_dataset_new(n, 3, shape, 0);
+    ds = wg_dataset_new_bytes(n, 3, shape, 0);
     ok = ds != NULL;
   }
-  float scale = (hi - lo) / 255.0f;
+  const float scale = (hi - lo) / 255.0f;
+  for (int k = 0; ds && k < 256; k++) ds->levels[k] = lo + scale * (float)k;
   for (int i = 0; ok && i < n; i++) {
     int w, h, ci;
     uint8_t *px; /* [h, w, c] */
@@ -91,9 +92,9 @@ wg_dataset *wg_png_folder_load(const char *dir, int64_t limit, float lo, float h
       wg_set_error(WG_EFORMAT, "%s: image is %dx%d, expected %dx%d", paths[i], w, h, w0, h0);
       break;
     }
-    float *out = ds->x + (int64_t)i * ds->dim; /* [c, h, w] */
+    uint8_t *out = ds->bytes + (int64_t)i * ds->dim; /* [c, h, w] */
     for (int ch = 0; ch < c; ch++)
-      for (int64_t k = 0; k < (int64_t)h * w; k++) out[ch * (int64_t)h * w + k] = lo + scale * px[k * c + ch];
+      for (int64_t k = 0; k < (int64_t)h * w; k++) out[ch * (int64_t)h * w + k] = px[k * c + ch];
     free(px);
   }
   for (int i = 0; i < count; i++) free(list[i]);

@@ -38,9 +38,7 @@ int wg_source_is_image(const wg_source *src) { return src->ndim == 3; }
 
 void wg_source_set_range(wg_source *src, float lo, float hi) {
   if (!wg_source_is_image(src) || (lo == src->lo && hi == src->hi)) return;
-  const float scale = (hi - lo) / (src->hi - src->lo);
-  float *x = src->ds->x;
-  for (int64_t i = 0; i < src->ds->n * src->ds->dim; i++) x[i] = lo + (x[i] - src->lo) * scale;
+  wg_dataset_map(src->ds, src->lo, lo, (hi - lo) / (src->hi - src->lo));
   src->lo = lo;
   src->hi = hi;
 }
@@ -70,9 +68,7 @@ wg_status wg_source_batch_slice(wg_source *src, int batch, int first, int count,
     src->idx = grown, src->idx_cap = batch;
   }
   if (wg_batcher_next_indices(&src->batcher, src->idx, batch) != WG_OK) return wg_last_status();
-  const int64_t dim = src->ds->dim;
-  for (int i = 0; i < count; i++)
-    memcpy(out + i * dim, src->ds->x + src->idx[first + i] * dim, sizeof *out * (size_t)dim);
+  for (int i = 0; i < count; i++) wg_dataset_get(src->ds, src->idx[first + i], out + i * src->ds->dim);
   return WG_OK;
 }
 

@@ -91,10 +91,13 @@ wg_status wg_classifier_features(wg_classifier *c, const float *x, int64_t n, fl
 wg_status wg_classifier_accuracy(wg_classifier *c, const wg_dataset *ds, double *accuracy) {
   if (ds->ndim != 3 || ds->shape[0] != 1 || ds->shape[1] != 28 || ds->shape[2] != 28 || !ds->labels)
     return wg_set_error(WG_EINVAL, "classifier: needs labelled 1x28x28 images");
-  TRY(check_images(ds->x, ds->n));
-  float *logits = malloc(sizeof(float) * WG_CLASSIFIER_CLASSES * (size_t)ds->n);
-  if (!logits) return wg_set_error(WG_ENOMEM, "classifier: out of memory");
-  wg_status st = infer(c, ds->x, ds->n, NULL, logits);
+  float *logits = malloc(sizeof(float) * WG_CLASSIFIER_CLASSES * (size_t)ds->n), *x = wg_dataset_floats(ds);
+  if (!logits || !x) {
+    free(logits), free(x);
+    return wg_set_error(WG_ENOMEM, "classifier: out of memory");
+  }
+  wg_status st = infer(c, x, ds->n, NULL, logits);
+  free(x);
   int64_t right = 0;
   for (int64_t i = 0; st == WG_OK && i < ds->n; i++) {
     const float *l = logits + i * WG_CLASSIFIER_CLASSES;

@@ -52,7 +52,7 @@ wg_status wg_eval_generated(const wg_eval_opts *o, const wg_eval_inputs *in, int
   else wg_rng_seed(&rng, o->seed ^ 0x5eed0003u);
   if (o->samples) {
     if (rep >= 0) return wg_dataset_draw(o->samples, n, &rng, gen);
-    memcpy(gen, o->samples->x, sizeof(float) * (size_t)(n * dim));
+    for (int64_t i = 0; i < n; i++) wg_dataset_get(o->samples, i, gen + i * dim);
     return WG_OK;
   }
   if (wg_gan_sample(o->gen, &rng, (int)n, gen) != WG_OK) return wg_last_status();
