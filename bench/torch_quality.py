@@ -8,11 +8,12 @@ iterations (DIR/samples_ITER.csv: one sample per row; images flattened, in
 The models are the WGAN-GP reference code's (igul222/improved_wgan_training):
 gan_toy.py's MLPs (3 x 512 ReLU, 2-d noise) and gan_mnist.py's DCGAN at DIM 64,
 at PyTorch's default initialisation (torch.nn's Linear and Conv layers): the
-PyTorch port a user would write. The settings: gp Adam(1e-4, 0.5, 0.9),
-lambda 0.1 for the toy MLPs (gan_toy.py) and 10 for images, n_critic 5;
-clip RMSprop(5e-5), c = 0.01, n_critic 5 with the WGAN code's 100 critic steps
-while the generator iteration is < 25 and at every 500th; gan Adam(2e-4,
-0.5, 0.999), one discriminator step, the non-saturating generator loss.
+PyTorch port a user would write; --init wgangp gives them the reference code's.
+The settings: gp Adam(1e-4, 0.5, 0.9), lambda 0.1 for the toy MLPs
+(gan_toy.py) and 10 for images, n_critic 5; clip RMSprop(5e-5), c = 0.01,
+n_critic 5 with the WGAN code's 100 critic steps while the generator
+iteration is < 25 and at every 500th; gan Adam(2e-4, 0.5, 0.999), one
+discriminator step, the non-saturating generator loss.
 Toy data as gan_toy.py draws them: 8gaussians and swissroll fresh each batch,
 25gaussians from a fixed set of 100,000 points; a CSV point cloud (one point
 per row) and Fashion-MNIST drawn uniformly with replacement.
@@ -29,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_wgan import Critic28, Gen28, eight_gaussians, mlp, penalty  # noqa: E402
+from torch_wgan import Critic28, Gen28, eight_gaussians, init_wgangp, mlp, penalty  # noqa: E402
 
 FASHION = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 
@@ -106,6 +107,8 @@ def main():
     ap.add_argument("--n", type=int, default=2000, help="samples written each time")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", choices=["pytorch", "wgangp"], default="pytorch",
+                    help="torch.nn's default, or the WGAN-GP code's (gan_toy.py: he, biases 0)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -116,6 +119,9 @@ def main():
     else:
         d = shape[0]
         gen, critic, nz, batch, lam = mlp([2, 512, 512, 512, d]), mlp([d, 512, 512, 512, 1]), 2, 256, 0.1
+    if a.init == "wgangp":
+        init_wgangp(gen, first_he=not images)
+        init_wgangp(critic, first_he=not images)
     opt_g, opt_c = optimisers(a.loss, gen, critic)
     os.makedirs(a.out, exist_ok=True)
     for it in range(a.iters):
