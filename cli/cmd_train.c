@@ -111,7 +111,8 @@ int cmd_train(int argc, char **argv) {
                    .epilog = "\nThe logged w_estimate is mean C(real) - mean C(fake), the critic's estimate of W;\n"
                              "critic_loss is its negative (plus the penalty for gp).\n",
                    .groups = groups, .ngroups = 2};
-  char **args = argc ? malloc(sizeof *args * (size_t)argc) : NULL;
+  char **args = malloc(sizeof *args * (size_t)(argc + 1));
+  if (!args) return cli_fail(1, "out of memory");
   int nargs = 0, asked_help = 0;
   for (int k = 0; k < argc; k++)
     if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) asked_help = 1;
