@@ -22,6 +22,11 @@ def cell(values):
     return f"{statistics.median(values):.3f} [{min(values):.3f}, {max(values):.3f}] ({len(values)})"
 
 
+def quoted(text):
+    """A gnuplot string: double quotes, so that names may hold apostrophes."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__.strip().splitlines()[-1])
@@ -48,10 +53,11 @@ def main():
                 f.write(f"{it} " + " ".join(f"{statistics.median(v)}" if v else "nan" for v in medians) + "\n")
                 cells = [cell(by.get((config, s, it), [])) for s in sides]
                 print(f"| {config} | {it} | " + " | ".join(cells) + f" | {floor:.3f} |")
-        curves = ", ".join(f"'{dat}' using 1:{2 + i} with linespoints title '{s} (median)'" for i, s in enumerate(here))
-        script = (f"set terminal pngcairo size 640,420; set output '{out}/{config}.png'; "
+        curves = ", ".join(f"'{dat}' using 1:{2 + i} with linespoints title {quoted(s + ' (median)')}"
+                           for i, s in enumerate(here))
+        script = (f"set terminal pngcairo noenhanced size 720,520; set output '{out}/{config}.png'; "
                   f"set title '{config}: exact W1 of generated vs held-out real samples'; "
-                  f"set xlabel 'generator iteration'; set ylabel 'W1'; set key top right; set yrange [0:*]; "
+                  f"set xlabel 'generator iteration'; set ylabel 'W1'; set key below; set yrange [0:*]; "
                   f"plot {curves}, {floor} with lines dashtype 2 title 'floor (two real samples)'")
         subprocess.run(["gnuplot", "-e", script], check=True)
 
