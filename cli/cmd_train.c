@@ -2,8 +2,6 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "commands.h"
 #include "options.h"
@@ -92,8 +90,7 @@ static int help(const cli_command *c, const wg_field *fields, int nf, const wg_s
       if (wg_field_number(f, &cfg) == (f->type == WG_FIELD_FLAG)) printf("  %s\n", f->option);
       continue;
     }
-    if (f->type == WG_FIELD_CHOICE || f->type == WG_FIELD_U64) wg_field_format(f, &cfg, v, sizeof v);
-    else snprintf(v, sizeof v, "%g", wg_field_number(f, &cfg));
+    cli_value_text(f, &cfg, v, sizeof v);
     printf("  %-20s %s\n", f->option, v);
   }
   return 0;
@@ -113,19 +110,12 @@ int cmd_train(int argc, char **argv) {
                              "The defaults are the reference codes' settings but for one: the toy MLP starts at\n"
                              "PyTorch's initialisation, not gan_toy.py's (--init wgangp), whose wider weights leave\n"
                              "8gaussians at W1 0.23 after 3,000 iterations where PyTorch's reach 0.10 (docs/quality.md).\n",
-                   .groups = groups, .ngroups = 2};
-  char **args = malloc(sizeof *args * (size_t)(argc + 1));
-  if (!args) return cli_fail(1, "out of memory");
-  int nargs = 0, asked_help = 0;
-  for (int k = 0; k < argc; k++)
-    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) asked_help = 1;
-    else args[nargs++] = argv[k];
-  int rc = cli_parse(&c, nargs, args);
-  free(args);
-  if (rc) return rc == 1 ? 0 : rc;
+                   .groups = groups, .ngroups = 2, .help_after_parse = 1};
+  int rc = cli_parse(&c, argc, argv);
+  if (rc == 2) return rc;
   wg_setting settings[MAX_FIELDS];
   int n = settings_of(fields, nf, given, settings);
-  if (asked_help) return help(&c, fields, nf, settings, n, o.run.resume != NULL);
+  if (rc == 1) return help(&c, fields, nf, settings, n, o.run.resume != NULL);
   o.run.stop = &stop_signal;
   o.run.on_iteration = on_iteration;
   o.run.on_warning = on_warning;

@@ -23,10 +23,17 @@ int cli_exit_code(wg_status st) {
 int cli_fail_lib(void) { return cli_fail(cli_exit_code(wg_last_status()), "%s", wg_last_error()); }
 
 
+static int is_help(const char *arg) { return !strcmp(arg, "-h") || !strcmp(arg, "--help"); }
+
 static int is_flag(const wg_field *f) { return f->type == WG_FIELD_FLAG || f->type == WG_FIELD_FLAG_OFF; }
 
 static const char *by_loss(int k) { return wg_loss_name((wg_loss_kind)k); }
 static const char *by_model(int k) { return wg_model_name((wg_model_kind)k); }
+
+void cli_value_text(const wg_field *f, const void *obj, char *out, size_t cap) {
+  if (f->type == WG_FIELD_CHOICE || f->type == WG_FIELD_U64) wg_field_format(f, obj, out, cap);
+  else snprintf(out, cap, "%g", wg_field_number(f, obj));
+}
 
 /* The default a trainer field's rule gives, or the member's value before
  * parsing, as "(default ...)". */
@@ -47,8 +54,7 @@ static void default_text(const wg_field *f, const void *obj, char *out, size_t c
     snprintf(out, cap, " (default %g)", f->def[0]);
   } else if (f->rule == WG_DEFAULT_NONE && f->type != WG_FIELD_STRING && f->type != WG_FIELD_TEXT &&
              !strstr(f->help, "default")) {
-    if (f->type == WG_FIELD_CHOICE || f->type == WG_FIELD_U64) wg_field_format(f, obj, v, sizeof v);
-    else snprintf(v, sizeof v, "%g", wg_field_number(f, obj));
+    cli_value_text(f, obj, v, sizeof v);
     snprintf(out, cap, " (default %s)", v);
   }
 }
@@ -81,13 +87,15 @@ static const wg_field *find(const cli_command *c, const char *arg, cli_group **g
 
 int cli_parse(const cli_command *c, int argc, char **argv) {
   if (c->npos) *c->npos = 0;
-  for (int k = 0; k < argc; k++)
-    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
-      cli_usage(stdout, c);
-      return 1;
-    }
+  int help = 0;
+  for (int k = 0; k < argc; k++) help |= is_help(argv[k]);
+  if (help && !c->help_after_parse) {
+    cli_usage(stdout, c);
+    return 1;
+  }
   for (int k = 0; k < argc; k++) {
     const char *a = argv[k];
+    if (is_help(a)) continue;
     cli_group *g;
     const wg_field *f = a[0] == '-' && a[1] ? find(c, a, &g) : NULL;
     if (!f && a[0] == '-' && a[1])
@@ -111,5 +119,5 @@ int cli_parse(const cli_command *c, int argc, char **argv) {
     if (wg_field_parse(f, g->obj, text) != WG_OK) return cli_fail(2, "%s: %s", f->option, wg_last_error());
     if (g->given) g->given[f - g->fields] = text;
   }
-  return 0;
+  return help;
 }

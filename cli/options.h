@@ -25,6 +25,7 @@ typedef struct {
   int ngroups;
   const char **pos;
   int max_pos, *npos;
+  int help_after_parse;  /* --help: parse the other options too, print nothing, return 1 */
 } cli_command;
 
 /* An option of a subcommand's own table: key, option, type, WG_FIELD_AT(...),
@@ -35,8 +36,11 @@ typedef struct {
 extern const char *cli_name;
 
 /* Parses argv into the groups. Returns 0, 1 when --help was asked (the
- * help printed), or 2 after printing one line on a bad option. */
+ * help printed, unless help_after_parse), or 2 after printing one line on a
+ * bad option. */
 int cli_parse(const cli_command *c, int argc, char **argv);
+/* f's member of obj as help shows it: a choice's name, a number by %g. */
+void cli_value_text(const wg_field *f, const void *obj, char *out, size_t cap);
 /* The usage lines, every option with its help and default, the epilog. */
 void cli_usage(FILE *out, const cli_command *c);
 /* Prints "wgan NAME: message" on stderr and returns code. */
