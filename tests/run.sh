@@ -21,6 +21,7 @@ export WGAN_BIN="$PWD/$BUILD/wgan"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 passed=0 failed=0 skipped=0
+failures=()  # repeated after the last script so a log's tail names them
 run_one() {
   local name=$1; shift
   local start=$SECONDS
@@ -34,6 +35,10 @@ run_one() {
   if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "  $name: exited with status $rc"; tail -n 5 "$log" | sed 's/^/    /'
     f=1
+    failures+=("$name: exited with status $rc")
+  fi
+  if [ "$f" -gt 0 ]; then
+    while IFS= read -r line; do failures+=("$name: $line"); done < <(grep -E '^(FAIL |seed )' "$log")
   fi
   printf '%-28s %4d passed %3d failed %3d skipped %4ds\n' "$name" "$p" "$f" "$sk" $((SECONDS - start))
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + sk))
@@ -74,5 +79,6 @@ if [ -n "${SANITIZED_BIN:-}" ]; then
     WGAN_BIN="$PWD/$SANITIZED_BIN" ASAN_OPTIONS=detect_leaks=1 run_one "$(basename "$s") (asan)" bash "$s"
   done
 fi
+for line in "${failures[@]}"; do echo "failed in $line"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
