@@ -92,9 +92,12 @@ def critic_steps(loss, it):
     return 100 if loss == "clip" and (it < 25 or it % 500 == 0) else 5
 
 
-def write_samples(path, gen, nz, n):
+def write_samples(path, gen, nz, n, seed):
+    # Its own generator: writing samples must not move the training's draws
+    # (the run is then the same whatever --every is, as wgan train's).
+    noise = torch.randn(n, nz, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():
-        x = gen(torch.randn(n, nz)).reshape(n, -1).numpy()
+        x = gen(noise).reshape(n, -1).numpy()
     np.savetxt(path, x, delimiter=",", fmt="%.7g")
 
 
@@ -146,7 +149,7 @@ def main():
         loss_g.backward()
         opt_g.step()
         if (it + 1) % a.every == 0:
-            write_samples(os.path.join(a.out, f"samples_{it + 1:06d}.csv"), gen, nz, a.n)
+            write_samples(os.path.join(a.out, f"samples_{it + 1:06d}.csv"), gen, nz, a.n, a.seed * 1000003 + it + 1)
 
 
 if __name__ == "__main__":
