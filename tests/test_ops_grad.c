@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/ops_bias.h"
 #include "wgan.h"
 
 enum { MAX_IN = 3, MAX_CHECKED = 48 };
@@ -76,6 +77,9 @@ static wg_tensor *f_conv_sym(wg_ctx *c, wg_tensor **x) {
   wg_conv_opts o = wg_conv_opts_sym(1, 1);
   return wg_conv2d(c, x[0], x[1], &o);
 }
+/* A layer's bias over its own output: a Linear's, a convolution's. */
+static wg_tensor *f_mm_bias(wg_ctx *c, wg_tensor **x) { return wg_add_bias_over(c, f_mm(c, x), x[2]); }
+static wg_tensor *f_conv_bias(wg_ctx *c, wg_tensor **x) { return wg_add_bias_over(c, f_conv_sym(c, x), x[2]); }
 static wg_tensor *f_conv_same(wg_ctx *c, wg_tensor **x) {
   wg_conv_opts o = wg_conv_opts_same(7, 5, 2); /* pads (2, 2)... */
   return wg_conv2d(c, x[0], x[1], &o);
@@ -216,6 +220,9 @@ static double conv(const op_case *c, double *const *x, const int *o, int s, int 
   return sum;
 }
 static double r_conv_sym(const op_case *c, double *const *x, const int *o) { return conv(c, x, o, 1, 1, 1); }
+/* y[n, f] + b[f]; y[n, c, i, j] + b[0, c, 0, 0] */
+static double r_mm_bias(const op_case *c, double *const *x, const int *o) { return r_mm(c, x, o) + x[2][o[1]]; }
+static double r_conv_bias(const op_case *c, double *const *x, const int *o) { return r_conv_sym(c, x, o) + x[2][o[1]]; }
 /* SAME for 7, k 5, s 2: 4 outputs, pads 2 and 2; for 6: 3 outputs, pads 1 and 2. */
 static double r_conv_same(const op_case *c, double *const *x, const int *o) { return conv(c, x, o, 2, 2, 2); }
 static double r_conv_same_asym(const op_case *c, double *const *x, const int *o) { return conv(c, x, o, 2, 1, 1); }
@@ -295,6 +302,9 @@ static const op_case cases[] = {
     {"matmul_tb", f_mm_tb, 2, {S2(3, 4), S2(5, 4)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm_tb},
     {"matmul_tab", f_mm_tab, 2, {S2(4, 3), S2(5, 4)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm_tab},
     {"conv2d_sym", f_conv_sym, 2, {S4(2, 2, 5, 4), S4(3, 2, 3, 3)}, -1, 1, 0, 1e-2, S4(2, 3, 5, 4), r_conv_sym},
+    {"matmul_bias", f_mm_bias, 3, {S2(3, 4), S2(4, 5), S1(5)}, -1, 1, 0, 1e-2, S2(3, 5), r_mm_bias},
+    {"conv2d_bias", f_conv_bias, 3, {S4(2, 2, 5, 4), S4(3, 2, 3, 3), S4(1, 3, 1, 1)}, -1, 1, 0, 1e-2, S4(2, 3, 5, 4),
+     r_conv_bias},
     {"conv2d_same", f_conv_same, 2, {S4(2, 2, 7, 7), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2, S4(2, 3, 4, 4), r_conv_same},
     {"conv2d_same_asym", f_conv_same_asym, 2, {S4(2, 2, 6, 6), S4(3, 2, 5, 5)}, -1, 1, 0, 1e-2,
      S4(2, 3, 3, 3), r_conv_same_asym},

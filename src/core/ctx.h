@@ -22,6 +22,7 @@ struct wg_node {
   float f[2];         /* scalar arguments (alpha, exponent...) */
   int iarg[4];        /* integer arguments (axis, sizes...) */
   wg_conv_opts conv;  /* convolution geometry */
+  wg_tensor *aux;     /* read by the rule, not differentiated (a piecewise-constant dependence) */
   /* Scratch of the wg_grad() pass walking the tape: */
   int marked;         /* out depends on one of the pass's targets */
   wg_tensor *acc;     /* out's gradient accumulated so far */

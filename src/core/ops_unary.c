@@ -24,18 +24,19 @@ static inline float sigmoid(float x) {
   return e / (1.0f + e);
 }
 
-/* x > 0 ? x : slope*x as a bitwise select of both sides, which vectorises at
- * SSE2, where the compiler keeps the conditional multiply a branch per
- * element (8x slower at baseline than with AVX-512's masks). */
-static inline float leaky(float x, float slope) {
-  const float s = slope * x;
-  uint32_t xb, sb;
-  memcpy(&xb, &x, 4), memcpy(&sb, &s, 4);
-  const uint32_t keep = -(uint32_t)(x > 0), yb = (xb & keep) | (sb & ~keep);
+/* keep ? a : b as a bitwise select of both sides, which vectorises at SSE2,
+ * where the compiler keeps a conditional multiply a branch per element (8x
+ * slower at baseline than with AVX-512's masks). */
+static inline float select_bits(int keep, float a, float b) {
+  uint32_t ab, bb;
+  memcpy(&ab, &a, 4), memcpy(&bb, &b, 4);
+  const uint32_t mask = -(uint32_t)keep, yb = (ab & mask) | (bb & ~mask);
   float y;
   memcpy(&y, &yb, 4);
   return y;
 }
+
+static inline float leaky(float x, float slope) { return select_bits(x > 0, x, slope * x); }
 
 #define LOOP(EXPR)                                           \
   _Pragma("omp parallel for simd if(n > PAR_MIN)")           \
@@ -96,7 +97,26 @@ BACKWARD(square_backward, wg_mul(ctx, g, wg_mul_scalar(ctx, X, 2.0f)))
 /* d x^p = p x^(p-1) */
 BACKWARD(pow_backward, wg_mul(ctx, g, wg_mul_scalar(ctx, wg_pow(ctx, X, n->f[0] - 1.0f), n->f[0])))
 BACKWARD(abs_backward, wg_mul(ctx, g, wg_sign(ctx, X)))
-BACKWARD(leaky_backward, wg_mul(ctx, g, wg_slope(ctx, X, n->f[0], 1.0f)))
+static wg_tensor *leaky_grad(wg_ctx *ctx, wg_tensor *g, wg_tensor *x, float slope);
+BACKWARD(leaky_backward, leaky_grad(ctx, g, X, n->f[0]))
+/* Linear in g with x's slopes fixed: its own adjoint; x's kinks have no derivative. */
+BACKWARD(leaky_grad_backward, leaky_grad(ctx, g, n->aux, n->f[0]))
+
+/* g * (x > 0 ? 1 : slope) in one pass, with no tensor of slopes: the backward
+ * of leaky_relu and relu. The product by 1 is left out (the same bits). */
+static wg_tensor *leaky_grad(wg_ctx *ctx, wg_tensor *g, wg_tensor *x, float slope) {
+  if (!g || !x) return NULL;
+  wg_tensor *y = wg_new_like(ctx, g);
+  if (!y) return NULL;
+  float *restrict out = y->data;
+  const float *restrict gd = g->data, *restrict xd = x->data;
+  const int64_t n = y->numel;
+#pragma omp parallel for simd if (n > PAR_MIN)
+  for (int64_t i = 0; i < n; i++) out[i] = select_bits(xd[i] > 0, gd[i], gd[i] * slope);
+  if (wg_record(ctx, y, "leaky_grad", leaky_grad_backward, 1, &g)) return NULL;
+  if (y->node) y->node->f[0] = slope, y->node->aux = x;
+  return y;
+}
 /* d tanh = 1 - y^2 */
 BACKWARD(tanh_backward, wg_mul(ctx, g, wg_add_scalar(ctx, wg_neg(ctx, wg_square(ctx, Y)), 1.0f)))
 /* d sigmoid = y (1 - y) */

@@ -3,6 +3,7 @@
 #include "nn/layer_forward.h"
 
 #include "core/error.h"
+#include "core/ops_bias.h"
 
 /* Normalises h over the axes in mask: (h - mean) / sqrt(var + eps), biased variance. */
 static wg_tensor *normalise(wg_ctx *ctx, wg_tensor *h, unsigned mask, float eps, wg_tensor **mean_out,
@@ -39,7 +40,10 @@ static wg_tensor *batchnorm(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h)
   return wg_add(ctx, wg_mul(ctx, y, &l->w), &l->b);
 }
 
-static wg_tensor *add_bias(wg_ctx *ctx, wg_layer *l, wg_tensor *y) { return l->n_b ? wg_add(ctx, y, &l->b) : y; }
+/* Over y's own values: y is a fresh matmul or convolution output. */
+static wg_tensor *add_bias(wg_ctx *ctx, wg_layer *l, wg_tensor *y) {
+  return l->n_b ? wg_add_bias_over(ctx, y, &l->b) : y;
+}
 
 wg_tensor *wg_layer_forward(wg_ctx *ctx, wg_net *net, wg_layer *l, wg_tensor *h) {
   const int n = h->shape[0];
