@@ -43,6 +43,16 @@ wg_ctx *wg_ctx_new(size_t arena_bytes);
 void wg_ctx_free(wg_ctx *ctx);
 /* Frees every tensor and node made since the last reset. */
 void wg_ctx_reset(wg_ctx *ctx);
+/* A point of the context to come back to: wg_ctx_rewind frees every tensor
+ * and node made since the mark (those made before stay valid), so one step
+ * can run passes one after another in the memory of the largest. */
+typedef struct {
+  void *chunk;
+  size_t chunk_used, used;
+  int n_tape;
+} wg_ctx_mark;
+wg_ctx_mark wg_ctx_mark_now(const wg_ctx *ctx);
+void wg_ctx_rewind(wg_ctx *ctx, wg_ctx_mark m);
 /* Turns recording on (1) or off (0); returns the previous setting. */
 int wg_ctx_set_recording(wg_ctx *ctx, int on);
 /* Peak arena bytes since creation. */

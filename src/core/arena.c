@@ -68,6 +68,22 @@ void wg_arena_reset(wg_arena *a) {
   a->used = 0;
 }
 
+wg_arena_mark wg_arena_mark_now(const wg_arena *a) {
+  return (wg_arena_mark){a->head, a->head ? a->head->used : 0, a->used};
+}
+
+void wg_arena_rewind(wg_arena *a, wg_arena_mark m) {
+  while (a->head != m.chunk) {
+    wg_arena_chunk *c = a->head;
+    WG_ASSERT(c); /* the mark's chunk is still in the list */
+    a->head = c->next;
+    free(c->data);
+    free(c);
+  }
+  if (a->head) a->head->used = m.chunk_used;
+  a->used = m.used;
+}
+
 void wg_arena_free(wg_arena *a) {
   for (wg_arena_chunk *c = a->head, *n; c; c = n) {
     n = c->next;

@@ -18,6 +18,14 @@ void wg_arena_init(wg_arena *a, size_t first_size);
 /* 64-byte aligned, NULL if malloc fails. */
 void *wg_arena_alloc(wg_arena *a, size_t bytes);
 void wg_arena_reset(wg_arena *a);
+/* Where the arena stands; rewinding to it frees what was handed out since
+ * (chunks added since are freed: after a reset has merged them, none are). */
+typedef struct {
+  wg_arena_chunk *chunk;
+  size_t chunk_used, used;
+} wg_arena_mark;
+wg_arena_mark wg_arena_mark_now(const wg_arena *a);
+void wg_arena_rewind(wg_arena *a, wg_arena_mark m);
 void wg_arena_free(wg_arena *a);
 
 #endif

@@ -28,6 +28,17 @@ void wg_ctx_reset(wg_ctx *ctx) {
   ctx->n_tape = 0;
 }
 
+wg_ctx_mark wg_ctx_mark_now(const wg_ctx *ctx) {
+  wg_arena_mark a = wg_arena_mark_now(&ctx->arena);
+  return (wg_ctx_mark){a.chunk, a.chunk_used, a.used, ctx->n_tape};
+}
+
+void wg_ctx_rewind(wg_ctx *ctx, wg_ctx_mark m) {
+  WG_ASSERT(m.n_tape <= ctx->n_tape && m.used <= ctx->arena.used);
+  wg_arena_rewind(&ctx->arena, (wg_arena_mark){m.chunk, m.chunk_used, m.used});
+  ctx->n_tape = m.n_tape;
+}
+
 int wg_ctx_set_recording(wg_ctx *ctx, int on) {
   int was = ctx->recording;
   ctx->recording = on;

@@ -52,6 +52,24 @@ static wg_tensor *real_batch(wg_ctx *ctx, wg_gan_state *s, wg_source *src) {
   return whole ? my_slice(ctx, s, x) : x;
 }
 
+/* G(z) for the critic's step, a constant (no generator history), the
+ * generator's intermediates freed: only the batch stays in the context. */
+static wg_tensor *fake_batch(wg_ctx *ctx, wg_gan_state *s) {
+  int shape[4] = {local_batch(s), s->sample_shape[0], s->sample_shape[1], s->sample_shape[2]};
+  wg_tensor *fake = wg_empty(ctx, 1 + s->sample_ndim, shape);
+  if (!fake) return NULL;
+  wg_ctx_mark before = wg_ctx_mark_now(ctx);
+  int was = wg_ctx_set_recording(ctx, 0);
+  wg_tensor *y = wg_net_forward(ctx, s->models.gen, noise(ctx, s));
+  wg_ctx_set_recording(ctx, was);
+  if (y) {
+    WG_ASSERT(y->numel == fake->numel);
+    memcpy(fake->data, y->data, sizeof(float) * (size_t)y->numel);
+  }
+  wg_ctx_rewind(ctx, before);
+  return y ? fake : NULL;
+}
+
 /* Drawing the whole batch, the penalty's mixing weights of the ranks before
  * and after this one are drawn and dropped around its own (one uniform per
  * sample: wg_gradient_penalty), as the serial run draws them in one go. */
@@ -85,20 +103,16 @@ static wg_status critic_gradient(wg_gan_state *s, wg_source *src, wg_ctx *ctx, w
   wg_net *critic = s->models.critic;
   wg_ctx_reset(ctx);
   wg_net_zero_grad(critic);
-  wg_tensor *real = real_batch(ctx, s, src);
-  /* The fake batch is a constant here: no generator history. */
-  int was = wg_ctx_set_recording(ctx, 0);
-  wg_tensor *fake = wg_net_forward(ctx, s->models.gen, noise(ctx, s));
-  wg_ctx_set_recording(ctx, was);
+  wg_tensor *real = real_batch(ctx, s, src), *fake = fake_batch(ctx, s);
   skip_mixing_weights(ctx, s, s->rank);
-  wg_critic_loss l;
-  if (wg_critic_loss_of(ctx, critic, c->loss, c->lambda, real, fake, &s->rng, &l) != WG_OK) return wg_last_status();
+  wg_critic_figures l;
+  if (wg_critic_backward(ctx, critic, c->loss, c->lambda, real, fake, &s->rng, &l) != WG_OK) return wg_last_status();
   skip_mixing_weights(ctx, s, s->ranks - 1 - s->rank);
-  out->w_estimate = (double)l.mean_real->data[0] - l.mean_fake->data[0];
-  out->critic_loss = l.loss->data[0];
-  out->gp = l.penalty ? l.penalty->data[0] : 0.0;
+  out->w_estimate = (double)l.mean_real - l.mean_fake;
+  out->critic_loss = l.loss;
+  out->gp = l.penalty;
   if (!isfinite(out->critic_loss)) return not_finite("critic loss", out->critic_loss, s->iter);
-  return wg_backward(ctx, l.loss);
+  return WG_OK;
 }
 
 static wg_status critic_step(wg_gan_state *s, wg_source *src, wg_ctx *ctx, wg_iter_stats *out) {

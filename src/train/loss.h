@@ -16,6 +16,18 @@ typedef struct {
 wg_status wg_critic_loss_of(wg_ctx *ctx, wg_net *critic, wg_loss_kind kind, float lambda, wg_tensor *real,
                             wg_tensor *fake, wg_rng *rng, wg_critic_loss *out);
 
+/* The same loss differentiated into the critic's gradient buffers (added to
+ * what they hold), and its figures for the logs (float sums as the ops').
+ * With gp the penalty's pass and the other term's run one after the other,
+ * the context rewound between them: the step needs the larger pass's memory,
+ * not their sum. A non-finite loss is returned (status OK) without its
+ * gradient, for the caller to report. */
+typedef struct {
+  float loss, mean_real, mean_fake, penalty;
+} wg_critic_figures;
+wg_status wg_critic_backward(wg_ctx *ctx, wg_net *critic, wg_loss_kind kind, float lambda, wg_tensor *real,
+                             wg_tensor *fake, wg_rng *rng, wg_critic_figures *out);
+
 /* lambda * mean((||dC/dx (xhat)||_2 - 1)^2) at xhat = real + alpha (fake - real),
  * one alpha ~ U[0, 1] per sample from rng (the WGAN-GP paper's Algorithm 1);
  * recorded (create_graph) so the critic's parameters get its exact gradient. */
