@@ -524,6 +524,29 @@ static void forward_sign_and_slope(void) {
   wg_ctx_free(ctx);
 }
 
+/* wg_backward hands a weight's gradient back to the arena once it is in the
+ * weight's buffer: ten passes over one tape need the memory of one (each would
+ * otherwise add the 1 MiB gradient), and the buffer holds ten gradients. */
+static void buffered_gradients_hand_back_memory(void) {
+  enum { R = 4, K = 512 };
+  static float w[K * K], dw[K * K];
+  wg_rng_fill_uniform(&rng, w, K * K, -1, 1);
+  memset(dw, 0, sizeof dw);
+  wg_tensor W;
+  wg_tensor_leaf(&W, w, dw, 2, (int[]){K, K}, 1);
+  wg_ctx *ctx = wg_ctx_new(16 << 20); /* one chunk for all ten passes: growth would blur the peak */
+  wg_tensor *x = wg_full(ctx, 2, (int[]){R, K}, 0.5f);
+  wg_tensor *loss = wg_sum(ctx, wg_matmul(ctx, x, &W, 0, 0));
+  CHECK(loss && wg_backward(ctx, loss) == WG_OK, "%s", wg_last_error());
+  const size_t one = wg_ctx_peak_bytes(ctx);
+  for (int pass = 1; pass < 10; pass++) CHECK(wg_backward(ctx, loss) == WG_OK, "%s", wg_last_error());
+  CHECK(wg_ctx_peak_bytes(ctx) < one + sizeof(float) * K * K / 2, "arena peak %zu bytes after one pass, %zu after ten",
+        one, wg_ctx_peak_bytes(ctx));
+  /* d sum(x W) / dW[k][j] = sum over rows of x[r][k] = R / 2, ten times */
+  CHECK(dw[0] == 10 * R * 0.5f && dw[K * K - 1] == 10 * R * 0.5f, "dW %g, %g", dw[0], dw[K * K - 1]);
+  wg_ctx_free(ctx);
+}
+
 int main(void) {
   wg_rng_seed(&rng, check_seed(0));
   wg_set_threads(1);
@@ -534,5 +557,6 @@ int main(void) {
   }
   RUN(chain_first_and_second_order);
   RUN(forward_sign_and_slope);
+  RUN(buffered_gradients_hand_back_memory);
   CHECK_EXIT();
 }

@@ -34,9 +34,14 @@ void wg_arena_init(wg_arena *a, size_t first_size) {
   a->used = a->peak = 0;
 }
 
-void *wg_arena_alloc(wg_arena *a, size_t bytes) {
+/* Every block a multiple of ALIGN, at least one. */
+static size_t rounded(size_t bytes) {
   bytes = (bytes + ALIGN - 1) / ALIGN * ALIGN;
-  if (bytes == 0) bytes = ALIGN;
+  return bytes ? bytes : ALIGN;
+}
+
+void *wg_arena_alloc(wg_arena *a, size_t bytes) {
+  bytes = rounded(bytes);
   wg_arena_chunk *c = a->head;
   if (!c || c->size - c->used < bytes) {
     size_t size = a->head ? a->head->size * 2 : a->first_size;
@@ -82,6 +87,16 @@ void wg_arena_rewind(wg_arena *a, wg_arena_mark m) {
   }
   if (a->head) a->head->used = m.chunk_used;
   a->used = m.used;
+}
+
+int wg_arena_pop_since(wg_arena *a, wg_arena_mark m, void *p, size_t bytes) {
+  bytes = rounded(bytes);
+  wg_arena_chunk *c = a->head;
+  if (!c || c != m.chunk || c->used < m.chunk_used + bytes) return 0;
+  if ((unsigned char *)p != c->data + c->used - bytes) return 0;
+  c->used -= bytes;
+  a->used -= bytes;
+  return 1;
 }
 
 void wg_arena_free(wg_arena *a) {

@@ -25,6 +25,9 @@ typedef struct {
   size_t chunk_used, used;
 } wg_arena_mark;
 wg_arena_mark wg_arena_mark_now(const wg_arena *a);
+/* Hands p (bytes long) back when it is the last block handed out and came
+ * after the mark (in the mark's chunk); returns whether it did. */
+int wg_arena_pop_since(wg_arena *a, wg_arena_mark m, void *p, size_t bytes);
 void wg_arena_rewind(wg_arena *a, wg_arena_mark m);
 void wg_arena_free(wg_arena *a);
 

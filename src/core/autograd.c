@@ -52,6 +52,30 @@ static wg_status accumulate(wg_ctx *ctx, const targets *p, wg_tensor *t, wg_tens
   return *acc ? WG_OK : wg_failed("adding up a gradient");
 }
 
+static int overlaps(const wg_tensor *a, const wg_tensor *b) {
+  return a->data < b->data + b->numel && b->data < a->data + a->numel;
+}
+
+/* Without create_graph, a gradient that went into a leaf's buffer is dead. When
+ * the rule made it (after `before`) and it shares no memory with the node's
+ * other results (which may live on as other nodes' gradients), its memory goes
+ * back to the arena if it is the last block: the rules make the weights'
+ * gradients last, which would otherwise pile up to the step's end. */
+static void release_buffered(wg_ctx *ctx, const targets *p, const wg_node *n, wg_tensor **gin, const int *need,
+                             wg_arena_mark before) {
+  if (!p->to_buffers) return;
+  for (int freed = 1; freed;) { /* the last block first, then the one before it may be last */
+    freed = 0;
+    for (int k = n->n_in - 1; k >= 0; k--) {
+      if (!need[k] || !gin[k] || n->in[k]->node || !n->in[k]->grad) continue;
+      int shared = 0;
+      for (int j = 0; j < n->n_in; j++) shared |= j != k && gin[j] && overlaps(gin[k], gin[j]);
+      if (!shared && wg_arena_pop_since(&ctx->arena, before, gin[k]->data, (size_t)gin[k]->numel * sizeof(float)))
+        gin[k] = NULL, freed = 1;
+    }
+  }
+}
+
 static wg_status reverse_pass(wg_ctx *ctx, const targets *p, int n_out, wg_tensor *const *outputs,
                               wg_tensor *const *grad_outputs, int create_graph) {
   const int n_nodes = ctx->n_tape;
@@ -77,9 +101,11 @@ static wg_status reverse_pass(wg_ctx *ctx, const targets *p, int n_out, wg_tenso
     wg_tensor *gin[WG_NODE_MAX_IN] = {NULL};
     for (int k = 0; k < n->n_in; k++) any |= need[k] = is_marked(p, n->in[k]);
     if (!any) continue;
+    wg_arena_mark before = wg_arena_mark_now(&ctx->arena);
     n->backward(ctx, n, n->acc, gin, need);
     for (int k = 0; k < n->n_in && st == WG_OK; k++)
       if (need[k]) st = gin[k] ? accumulate(ctx, p, n->in[k], gin[k]) : wg_failed(n->op);
+    if (st == WG_OK && !create_graph) release_buffered(ctx, p, n, gin, need, before);
   }
   wg_ctx_set_recording(ctx, was_recording);
   return st;

@@ -78,13 +78,14 @@ static void copy_window(wg_tensor *big, wg_tensor *small, int axis, int start, i
   else copy_blocks(small->data, rs, window, rb, outer, rs);
 }
 
-/* Records y = op(x) and the window's axis and start, which its backward needs. */
-static wg_tensor *record_window(wg_ctx *ctx, wg_tensor *y, const char *op, wg_backward_fn bw,
-                                wg_tensor *x, int axis, int start) {
+/* Records y = op(x) and the two integers its backward needs (a slice's axis
+ * and start, a crop's top and left). */
+static wg_tensor *record_window(wg_ctx *ctx, wg_tensor *y, const char *op, wg_backward_fn bw, wg_tensor *x, int i0,
+                                int i1) {
   if (wg_record(ctx, y, op, bw, 1, &x)) return NULL;
   if (y->node) {
-    y->node->iarg[0] = axis;
-    y->node->iarg[1] = start;
+    y->node->iarg[0] = i0;
+    y->node->iarg[1] = i1;
   }
   return y;
 }
@@ -125,13 +126,57 @@ wg_tensor *wg_slice_adjoint(wg_ctx *ctx, wg_tensor *x, int axis, int start, int 
   return record_window(ctx, y, "slice_adjoint", slice_adjoint_backward, x, axis, start);
 }
 
+/* Between the window [top, top + h) x [left, left + w) of every plane of
+ * big[N, C, H, W] and small[N, C, h, w]: copies the window out (crop), or
+ * small into it (into_big, its adjoint; big zeroed before). */
+static void copy_planes(wg_tensor *big, wg_tensor *small, int top, int left, int into_big) {
+  const int64_t planes = (int64_t)small->shape[0] * small->shape[1];
+  const int H = big->shape[2], W = big->shape[3], h = small->shape[2], w = small->shape[3];
+#pragma omp parallel for if (small->numel > 65536)
+  for (int64_t p = 0; p < planes; p++)
+    for (int r = 0; r < h; r++) {
+      float *b = big->data + (p * H + top + r) * W + left, *s = small->data + (p * h + r) * w;
+      if (into_big) memcpy(b, s, sizeof(float) * (size_t)w);
+      else memcpy(s, b, sizeof(float) * (size_t)w);
+    }
+}
+
+static wg_tensor *crop_adjoint(wg_ctx *ctx, wg_tensor *x, int top, int left, int full_h, int full_w);
+
+static void crop_backward(wg_ctx *ctx, const wg_node *n, wg_tensor *g, wg_tensor **gin, const int *need) {
+  if (need[0]) gin[0] = crop_adjoint(ctx, g, n->iarg[0], n->iarg[1], n->in[0]->shape[2], n->in[0]->shape[3]);
+}
+
+static void crop_adjoint_backward(wg_ctx *ctx, const wg_node *n, wg_tensor *g, wg_tensor **gin, const int *need) {
+  if (need[0]) gin[0] = wg_crop(ctx, g, n->iarg[0], n->iarg[1], n->in[0]->shape[2], n->in[0]->shape[3]);
+}
+
+/* x[N, C, h, w] placed at (top, left) in zeros of [N, C, full_h, full_w]. */
+static wg_tensor *crop_adjoint(wg_ctx *ctx, wg_tensor *x, int top, int left, int full_h, int full_w) {
+  if (!x) return NULL;
+  wg_tensor *y = wg_zeros(ctx, 4, (int[]){x->shape[0], x->shape[1], full_h, full_w});
+  if (!y) return NULL;
+  copy_planes(y, x, top, left, 1);
+  return record_window(ctx, y, "crop_adjoint", crop_adjoint_backward, x, top, left);
+}
+
+/* One copy of the window (two slices would make a tensor between them). */
 wg_tensor *wg_crop(wg_ctx *ctx, wg_tensor *a, int top, int left, int h, int w) {
   if (!a) return NULL;
   if (a->ndim != 4) {
     wg_set_error(WG_EINVAL, "crop needs an NCHW tensor, not %d dimensions", a->ndim);
     return NULL;
   }
-  return wg_slice(ctx, wg_slice(ctx, a, 2, top, h), 3, left, w);
+  if (top < 0 || left < 0 || h < 0 || w < 0 || top + h > a->shape[2] || left + w > a->shape[3]) {
+    char s[64];
+    wg_set_error(WG_EINVAL, "crop of %d x %d at (%d, %d) is outside a tensor of shape %s", h, w, top, left,
+                 wg_shape_str(a, s, sizeof s));
+    return NULL;
+  }
+  wg_tensor *y = wg_new_tensor(ctx, 4, (int[]){a->shape[0], a->shape[1], h, w});
+  if (!y) return NULL;
+  copy_planes(a, y, top, left, 0);
+  return record_window(ctx, y, "crop", crop_backward, a, top, left);
 }
 
 static void concat_backward(wg_ctx *ctx, const wg_node *n, wg_tensor *g, wg_tensor **gin, const int *need) {
