@@ -74,7 +74,7 @@ help:
 	@echo "make asan     run the tests under AddressSanitizer + UBSan"
 	@echo "make bench    build the benchmarks into $(BUILD)/bench"
 	@echo "make fuzz     FUZZ_SECONDS=N [FUZZ_TARGETS=...]: run each libFuzzer target N seconds"
-	@echo "make install  PREFIX=...: headers, libraries, CLI, wgan.pc"
+	@echo "make install  PREFIX=...: headers, libraries, CLI, wgan.pc, the docs in share/doc/wgan"
 
 deps:
 	@scripts/deps.sh
@@ -175,6 +175,10 @@ install: all
 	install -m 644 $(BUILD)/libwgan.a $(BUILD)/libwgan.so $(DESTDIR)$(PREFIX)/lib/
 	$(call pc_text,$(PREFIX)) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wgan.pc
 	install -m 755 $(BUILD)/wgan $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/wgan/docs/figures
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/wgan/
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/wgan/docs/
+	install -m 644 docs/figures/*.png $(DESTDIR)$(PREFIX)/share/doc/wgan/docs/figures/
 	@if [ -x /usr/bin/python3 ]; then \
 	  dir=$(DESTDIR)$${PYTHONDIR:-$(PREFIX)/lib/$$(/usr/bin/python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')/dist-packages}/wgan; \
 	  echo "install python/wgan -> $$dir"; \

@@ -109,7 +109,8 @@ int cmd_train(int argc, char **argv) {
                              "critic_loss is its negative (plus the penalty for gp).\n"
                              "The defaults are the reference codes' settings but for one: the toy MLP starts at\n"
                              "PyTorch's initialisation, not gan_toy.py's (--init wgangp), whose wider weights leave\n"
-                             "8gaussians at W1 0.23 after 3,000 iterations where PyTorch's reach 0.10 (docs/quality.md).\n",
+                             "8gaussians at W1 0.23 after 3,000 iterations where PyTorch's reach 0.10 (docs/quality.md,\n"
+                             "installed in PREFIX/share/doc/wgan).\n",
                    .groups = groups, .ngroups = 2, .help_after_parse = 1};
   int rc = cli_parse(&c, argc, argv);
   if (rc == 2) return rc;

@@ -21,6 +21,11 @@ int main(void) {
 C
 if make --no-print-directory install PREFIX="$T/prefix" >"$T/log" 2>&1; then echo "ok make_install"
 else echo "FAIL make_install: $(tail -n 3 "$T/log")"; exit 1; fi
+# wgan train --help names docs/quality.md: it is installed, with the figures its pages show
+doc="$T/prefix/share/doc/wgan"
+missing=$(grep -oh 'figures/[a-z0-9_-]*\.png' "$doc"/docs/*.md | sort -u | while read -r f; do [ -f "$doc/docs/$f" ] || echo "$f"; done)
+if [ -f "$doc/docs/quality.md" ] && [ -f "$doc/README.md" ] && [ -z "$missing" ]; then echo "ok docs_installed"
+else echo "FAIL docs_installed: quality.md $([ -f "$doc/docs/quality.md" ] && echo present || echo missing); figures missing: $missing"; fi
 export PKG_CONFIG_PATH="$T/prefix/lib/pkgconfig"
 if cc "$T/emd.c" $(pkg-config --cflags --libs wgan) -Wl,-rpath,"$T/prefix/lib" -o "$T/dyn" 2>"$T/log" &&
    [ "$("$T/dyn")" = 1 ]; then echo "ok link_shared_via_pkg_config"
