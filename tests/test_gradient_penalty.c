@@ -83,16 +83,22 @@ static wg_tensor *library_penalty(wg_ctx *ctx, wg_net *net, float *real, float *
   return wg_gradient_penalty(ctx, net, tr, tf, lambda, &r);
 }
 
+/* The critic's parameters and a batch of real and fake samples from one stream. */
+static void draw_problem(wg_net *net, float *real, float *fake, uint64_t stream) {
+  wg_rng r;
+  wg_rng_seed(&r, stream);
+  wg_rng_fill_uniform(&r, net->params, P, -0.5f, 0.5f);
+  wg_rng_fill_uniform(&r, real, N * S * S, 0, 1);
+  wg_rng_fill_normal(&r, fake, N * S * S, 0.5f, 0.5f);
+}
+
 static void penalty_value_and_parameter_gradient(void) {
   wg_net *net = conv_critic();
   if (!net) return;
   float real[N * S * S], fake[N * S * S], alpha[N];
-  wg_rng r;
-  wg_rng_seed(&r, seed + 1);
-  wg_rng_fill_uniform(&r, net->params, P, -0.5f, 0.5f);
-  wg_rng_fill_uniform(&r, real, N * S * S, 0, 1);
-  wg_rng_fill_normal(&r, fake, N * S * S, 0.5f, 0.5f);
+  draw_problem(net, real, fake, seed + 1);
   /* The penalty's draw: one alpha per sample. */
+  wg_rng r;
   wg_rng_seed(&r, seed);
   wg_rng_fill_uniform(&r, alpha, N, 0, 1);
 
@@ -147,11 +153,7 @@ static void two_passes_equal_one(void) {
   wg_net *net = conv_critic();
   if (!net) return;
   float real[N * S * S], fake[N * S * S], grad_one[P];
-  wg_rng r;
-  wg_rng_seed(&r, seed + 2);
-  wg_rng_fill_uniform(&r, net->params, P, -0.5f, 0.5f);
-  wg_rng_fill_uniform(&r, real, N * S * S, 0, 1);
-  wg_rng_fill_normal(&r, fake, N * S * S, 0.5f, 0.5f);
+  draw_problem(net, real, fake, seed + 2);
   const int shape[4] = {N, 1, S, S};
   wg_ctx *one = wg_ctx_new(0), *two = wg_ctx_new(0);
   wg_rng r_one, r_two;

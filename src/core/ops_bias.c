@@ -26,7 +26,7 @@ wg_tensor *wg_add_bias_over(wg_ctx *ctx, wg_tensor *y, wg_tensor *b) {
 #pragma omp parallel for if (y->numel > PAR_MIN)
   for (int s = 0; s < n; s++) {
     float *restrict row = out->data + s * per_sample;
-    if (inner == 1) {
+    if (inner == 1) { /* a Linear's [N, F]: one vector add over the features */
 #pragma omp simd
       for (int c = 0; c < channels; c++) row[c] += bias[c];
     } else {
