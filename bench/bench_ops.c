@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/conv_kernels.h"
+#include "core/sgemm.h"
 #include "timing.h"
 #include "wgan.h"
 
@@ -43,7 +44,7 @@ static void run_job(const job *j) {
       const float *a = j->op == 1 ? j->y : j->x, *b = j->op == 2 ? j->y : j->w;
       float *out = j->op == 0 ? j->y : j->op == 1 ? j->x : j->w;
       if (!j->dnnl) wg_conv2d_own(kind[j->op], g, a, b, out, j->s);
-      else if (wg_conv2d_dnnl(kind[j->op], g, a, b, out)) {
+      else if (wg_conv2d_dnnl(kind[j->op], g, 0, a, b, out)) {
         fprintf(stderr, "bench_ops: oneDNN has no implementation for this layer\n");
         exit(1);
       }
@@ -53,16 +54,15 @@ static void run_job(const job *j) {
       int K = g->C * g->KH * g->KW, P = g->N * g->OH * g->OW;
       float *col = j->col, *Y = j->y;
       if (j->shape == 0)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, P, K, 1, j->w, K, col, P, 0, Y, P);
+        wg_sgemm(0, 0, g->OC, P, K, 1, j->w, K, col, P, 0, Y, P);
       else if (j->shape == 1)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, P, g->OC, 1, j->w, K, Y, P, 0, col, P);
+        wg_sgemm(1, 0, K, P, g->OC, 1, j->w, K, Y, P, 0, col, P);
       else
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, P, 1, Y, P, col, P, 0, j->w, K);
+        wg_sgemm(0, 1, g->OC, K, P, 1, Y, P, col, P, 0, j->w, K);
       break;
     }
     default:
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, j->m, j->n, j->k, 1, j->x, j->k, j->w,
-                  j->n, 0, j->y, j->n);
+      wg_sgemm(0, 0, j->m, j->n, j->k, 1, j->x, j->k, j->w, j->n, 0, j->y, j->n);
   }
 }
 
@@ -120,7 +120,8 @@ int main(int argc, char **argv) {
   const char *opname[3] = {"fwd", "bwd_data", "bwd_weight"};
   printf("median of %d runs; GFLOP/s = 2*N*OC*OH*OW*C*KH*KW / time; 'gemm' = one whole-batch sgemm of the conv's shape, no im2col\n",
          runs);
-  printf("vector level of the own loops: %s\n", wg_isa_name(wg_isa_active()));
+  printf("vector level of the own loops: %s; sgemm: %s (OpenBLAS's kernels: %s)\n", wg_isa_name(wg_isa_active()),
+         wg_sgemm_is_onednn() ? "oneDNN" : "OpenBLAS", openblas_get_corename());
   for (int threads = 1; threads <= 2; threads++) {
     wg_set_threads(threads);
     printf("\n== %d thread%s ==\n", threads, threads > 1 ? "s" : "");

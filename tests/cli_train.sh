@@ -76,6 +76,25 @@ $W train --resume "$T/is" --iters 6 2>/dev/null
 if cmp -s <(cut -d, -f1-6 "$T/iw/metrics.csv") <(cut -d, -f1-6 "$T/is/metrics.csv"); then ok resume_identity_idx_clip
 else fail resume_identity_idx_clip "metrics differ"; fi
 
+# --precision bf16 (where the CPU has native bfloat16, by /proc/cpuinfo): trains the image model,
+# its losses near fp32's but not equal (the products really were rounded), a resume equal to one
+# go (oneDNN's bf16 kernels repeat bit for bit at a fixed thread count); a fp32 run resumes in bf16
+if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
+  B16=(--data "$T/tiny-idx3-ubyte" --loss gp --dim 8 --batch 16 --n-critic 2 --threads 2 --sample-every 0 --seed 5)
+  $W train "${B16[@]}" --iters 4 --out "$T/f32" 2>/dev/null
+  $W train "${B16[@]}" --iters 4 --precision bf16 --out "$T/b16" 2>"$T/err"
+  $W train "${B16[@]}" --iters 2 --precision bf16 --out "$T/b16s" 2>/dev/null
+  $W train --resume "$T/b16s" --iters 4 2>/dev/null
+  $W train --resume "$T/f32" --iters 5 --precision bf16 2>/dev/null; rc=$?
+  if awk -F, 'NR == FNR { if (FNR > 1) w[FNR] = $2; next }
+              FNR > 1 { d = $2 - w[FNR]; if (d < 0) d = -d; m = w[FNR] < 0 ? -w[FNR] : w[FNR]
+                        if (d > 0) differ = 1; if (d > 0.2 * m + 0.05) far = 1 }
+              END { exit !(differ && !far) }' "$T/f32/metrics.csv" "$T/b16/metrics.csv" &&
+     cmp -s <(cut -d, -f1-6 "$T/b16/metrics.csv") <(cut -d, -f1-6 "$T/b16s/metrics.csv") &&
+     [ $rc -eq 0 ] && [ "$(wc -l < "$T/f32/metrics.csv")" -eq 6 ]; then ok precision_bf16_trains_and_resumes
+  else fail precision_bf16_trains_and_resumes "rc=$rc $(tail -n 1 "$T/err"); $(paste -d' ' "$T/f32/metrics.csv" "$T/b16/metrics.csv" | cut -c1-160 | tr '\n' '|')"; fi
+else echo "skip precision_bf16_trains_and_resumes: the CPU has neither avx512_bf16 nor amx_bf16"; fi
+
 # sample: a grid for images, points for toy data
 if $W sample "$T/idx-gp" -n 16 --out "$T/grid.png" && [ "$(head -c 4 "$T/grid.png" | od -An -c | tr -d ' ')" = '211PNG' ] &&
    [ "$(wc -l < "$T/sa")" -eq 50 ] && [ "$(head -n 1 "$T/sa" | tr ',' '\n' | wc -l)" -eq 2 ]; then ok sample_outputs
@@ -127,6 +146,9 @@ expect_bad bad_noise_ragged sample "$T/whole" --noise "$T/ragged.csv"
 expect_bad bad_negative_lambda train --data 8gaussians --lambda -1 --out "$T/bad"
 expect_bad bad_unknown_option train --data 8gaussians --frobnicate --out "$T/bad"
 expect_bad bad_gp_with_batchnorm train --data 8gaussians --loss gp --batchnorm --out "$T/bad"
+expect_bad bad_precision_name train --data 8gaussians --precision fp16 --out "$T/bad"
+# bf16 on a CPU without it (oneDNN's cap stands in for one): refused up front, nothing written
+ONEDNN_MAX_CPU_ISA=AVX512_CORE expect_bad bad_precision_bf16_unsupported train --data 8gaussians --precision bf16 --out "$T/bad"
 touch "$T/file"
 expect_bad bad_unwritable_out train --data 8gaussians --out "$T/file/run"
 expect_bad bad_resume_missing train --resume "$T/nothing"

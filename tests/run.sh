@@ -12,7 +12,7 @@
 # (oneDNN's switch, honoured by wg_isa_active too) and OPENBLAS_CORETYPE naming
 # OpenBLAS's kernels of that level (OpenBLAS ignores oneDNN's switch): a wrong
 # AVX2 path cannot hide behind an AVX-512 CPU. A level the CPU lacks is
-# reported as a skip.
+# reported as a skip. The sgemm tests run once more per library (WGAN_SGEMM).
 # Ends with one line: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -65,6 +65,13 @@ for cap in AVX512_CORE AVX2 SSE41; do
     else
       ONEDNN_MAX_CPU_ISA=$cap OPENBLAS_CORETYPE=${BLAS_CORE[$cap]} run_one "$t [$cap]" "$BUILD/tests/$t"
     fi
+  done
+done
+# sgemm through each library, whichever the rule picks on this CPU (core/sgemm.c).
+for lib in onednn openblas; do
+  for t in test_sgemm test_conv_kernels; do
+    [ "$t" = test_conv_kernels ] && [ $lib = openblas ] && continue  # the per-level runs above use OpenBLAS
+    [ -x "$BUILD/tests/$t" ] && WGAN_SGEMM=$lib run_one "$t [$lib]" "$BUILD/tests/$t"
   done
 done
 for r in "$BUILD"/replay/fuzz_*; do

@@ -10,54 +10,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "conv_naive.h"
 #include "core/conv_kernels.h"
 #include "wgan.h"
 
 static wg_rng rng;
 
 static int rnd(int lo, int hi) { return lo + (int)wg_rng_below(&rng, (uint64_t)(hi - lo + 1)); }
-
-static size_t xsize(const wg_conv_geom *g) { return (size_t)g->N * g->C * g->H * g->W; }
-static size_t wsize(const wg_conv_geom *g) { return (size_t)g->OC * g->C * g->KH * g->KW; }
-static size_t ysize(const wg_conv_geom *g) { return (size_t)g->N * g->OC * g->OH * g->OW; }
-
-/* The input index an output/kernel position reads, or -1 outside the image. */
-static long tap(const wg_conv_geom *g, int n, int c, int oh, int ow, int kh, int kw) {
-  int ih = oh * g->sh - g->pt + kh, iw = ow * g->sw - g->pl + kw;
-  if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) return -1;
-  return (((long)n * g->C + c) * g->H + ih) * g->W + iw;
-}
-
-/* The three maps written as direct loops over every (output, kernel) pair, in double;
- * a* get the sums of the terms' magnitudes, the scale of float rounding in each sum. */
-static void naive(const wg_conv_geom *g, const float *x, const float *w, const float *dy,
-                  double *y, double *dx, double *dw, double *ay, double *adx, double *adw) {
-  memset(y, 0, sizeof(double) * ysize(g));
-  memset(dx, 0, sizeof(double) * xsize(g));
-  memset(dw, 0, sizeof(double) * wsize(g));
-  memset(ay, 0, sizeof(double) * ysize(g));
-  memset(adx, 0, sizeof(double) * xsize(g));
-  memset(adw, 0, sizeof(double) * wsize(g));
-  for (int n = 0; n < g->N; n++)
-    for (int oc = 0; oc < g->OC; oc++)
-      for (int oh = 0; oh < g->OH; oh++)
-        for (int ow = 0; ow < g->OW; ow++) {
-          long yi = (((long)n * g->OC + oc) * g->OH + oh) * g->OW + ow;
-          for (int c = 0; c < g->C; c++)
-            for (int kh = 0; kh < g->KH; kh++)
-              for (int kw = 0; kw < g->KW; kw++) {
-                long xi = tap(g, n, c, oh, ow, kh, kw);
-                if (xi < 0) continue;
-                long wi = (((long)oc * g->C + c) * g->KH + kh) * g->KW + kw;
-                y[yi] += (double)x[xi] * w[wi];
-                dx[xi] += (double)dy[yi] * w[wi];
-                dw[wi] += (double)dy[yi] * x[xi];
-                ay[yi] += fabs((double)x[xi] * w[wi]);
-                adx[xi] += fabs((double)dy[yi] * w[wi]);
-                adw[wi] += fabs((double)dy[yi] * x[xi]);
-              }
-        }
-}
 
 static float *alloc_floats(size_t n) {
   size_t bytes = (sizeof(float) * (n ? n : 1) + 63) / 64 * 64;
@@ -93,7 +52,7 @@ static const char *via_name[] = {"rule", "own", "dnnl"};
 static int kernel(int via, int kind, const wg_conv_geom *g, const float *a, const float *b, float *out,
                   float *scratch) {
   if (via == VIA_OWN) wg_conv2d_own(kind, g, a, b, out, scratch);
-  else if (via == VIA_DNNL) return wg_conv2d_dnnl(kind, g, a, b, out);
+  else if (via == VIA_DNNL) return wg_conv2d_dnnl(kind, g, 0, a, b, out);
   else if (kind == WG_CONV_FWD) wg_conv2d_fwd_kernel(g, a, b, out, scratch);
   else if (kind == WG_CONV_BWD_DATA) wg_conv2d_bwd_data_kernel(g, a, b, out, scratch);
   else wg_conv2d_bwd_weight_kernel(g, a, b, out, scratch);

@@ -122,7 +122,9 @@ static void settings_and_resume(void) {
 }
 
 /* tests/data holds a checkpoint and 5 samples (seed 2) that the tool wrote
- * before the configuration became a table. */
+ * before the configuration became a table. The samples are compared to
+ * float rounding (1e-5), not bit for bit: the sgemm that computes them
+ * sums in another order on another CPU or library (core/sgemm.c). */
 static void old_checkpoint_loads(void) {
   wg_gan_state s;
   CHECK(wg_checkpoint_load("tests/data/checkpoint-v1-8gaussians-gp.safetensors", &s) == WG_OK, "%s", wg_last_error());
@@ -136,7 +138,8 @@ static void old_checkpoint_loads(void) {
   FILE *f = fopen("tests/data/checkpoint-v1-samples-seed2.csv", "r");
   for (int i = 0; f && i < 10; i++) {
     float v;
-    CHECK(fscanf(f, "%g%*[,\n]", &v) == 1 && v == x[i], "sample value %d: %g", i, x[i]);
+    CHECK(fscanf(f, "%g%*[,\n]", &v) == 1 && fabsf(v - x[i]) <= 1e-5f * (1 + fabsf(v)), "sample value %d: %.9g, saved %.9g",
+          i, x[i], v);
   }
   if (f) fclose(f);
   wg_gan_state_free(&s);

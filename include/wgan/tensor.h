@@ -53,6 +53,17 @@ typedef struct {
 } wg_ctx_mark;
 wg_ctx_mark wg_ctx_mark_now(const wg_ctx *ctx);
 void wg_ctx_rewind(wg_ctx *ctx, wg_ctx_mark m);
+/* The arithmetic of a context's matrix products and convolutions (every
+ * other op, and every tensor, is float). WG_PRECISION_BF16: their inputs are
+ * rounded to bfloat16, the products accumulated and returned in float, as
+ * mixed-precision training does; backward rules run in the same precision. */
+typedef enum { WG_PRECISION_FP32, WG_PRECISION_BF16 } wg_precision;
+/* Sets it; bf16 needs a CPU with native bfloat16 arithmetic (AVX-512-BF16 or
+ * AMX, as oneDNN sees it, capped by ONEDNN_MAX_CPU_ISA): WG_EINVAL with a
+ * message otherwise, the context unchanged. */
+wg_status wg_ctx_set_precision(wg_ctx *ctx, wg_precision p);
+/* 1 when this CPU has native bfloat16 arithmetic (see above), else 0. */
+int wg_bf16_supported(void);
 /* Turns recording on (1) or off (0); returns the previous setting. */
 int wg_ctx_set_recording(wg_ctx *ctx, int on);
 /* Peak arena bytes since creation. */

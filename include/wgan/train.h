@@ -33,6 +33,7 @@ typedef struct {
   wg_init_scheme init;   /* how both networks' weights are drawn */
   float g1d_mean, g1d_std; /* gaussians1d: the real data's N(mean, std^2) */
   int threads;           /* 0: all cores */
+  wg_precision precision; /* of the matrix products and convolutions (wg_ctx_set_precision) */
 } wg_train_config;
 
 /* The table of wg_train_config: one field per member, in this order, with

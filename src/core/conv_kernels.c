@@ -23,9 +23,10 @@
  * only where oneDNN cannot. */
 #include "core/conv_kernels.h"
 #include "core/conv_small_k.h"
+#include "core/sgemm.h"
 #include "wgan/base.h"
 
-#include <cblas.h>
+#include <cblas.h> /* openblas_set_num_threads */
 #include <omp.h>
 #include <string.h>
 
@@ -283,8 +284,7 @@ static void fwd_chunk(const conv_run *r, slot_parts *s, int ch, const float *x, 
   }
   unfold_chunk(r, s, x, n0, nb);
   /* Y[OC, nb*P] = w[OC, K] col[K, nb*P] */
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->OC, nb * P, K, 1.0f, w, K, s->col,
-              nb * P, 0.0f, s->Y, nb * P);
+  wg_sgemm(0, 0, g->OC, nb * P, K, 1.0f, w, K, s->col, nb * P, 0.0f, s->Y, nb * P);
   move_blocks(g, nb, s->Y, y + n0 * r->ys, 1);
 }
 
@@ -305,8 +305,7 @@ static void bwd_data_chunk(const conv_run *r, slot_parts *s, int ch, const float
   }
   move_blocks(g, nb, dy + n0 * r->ys, s->Y, 0);
   /* col[K, nb*P] = w[OC, K]^T Y[OC, nb*P] */
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, nb * P, g->OC, 1.0f, w, K, s->Y, nb * P,
-              0.0f, s->col, nb * P);
+  wg_sgemm(1, 0, K, nb * P, g->OC, 1.0f, w, K, s->Y, nb * P, 0.0f, s->col, nb * P);
   col2im(g, nb, s->col, s->pad);
   unpad_planes(g, nb, s->pad, dx + n0 * r->xs);
 }
@@ -328,8 +327,7 @@ static void bwd_weight_chunk(const conv_run *r, slot_parts *s, int ch, const flo
   unfold_chunk(r, s, x, n0, nb);
   move_blocks(g, nb, dy + n0 * r->ys, s->Y, 0);
   /* dwp[OC, K] += Y[OC, nb*P] col[K, nb*P]^T */
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->OC, K, nb * P, 1.0f, s->Y, nb * P, s->col,
-              nb * P, 1.0f, s->dwp, K);
+  wg_sgemm(0, 1, g->OC, K, nb * P, 1.0f, s->Y, nb * P, s->col, nb * P, 1.0f, s->dwp, K);
 }
 
 /* dw[OC, K] by the team, inside its parallel region: each thread sums its

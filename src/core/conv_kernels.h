@@ -43,7 +43,8 @@ void wg_conv2d_own(int kind, const wg_conv_geom *g, const float *a, const float 
 /* Whether oneDNN can serve g: its bottom/right padding, (OH-1)*sh + KH - H - pt
  * and the same across, must not be negative (input rows no tap reads). */
 int wg_conv2d_dnnl_serves(const wg_conv_geom *g);
-/* out = kernel kind (a, b) through oneDNN (conv_dnnl.c); -1 when oneDNN cannot serve g. */
-int wg_conv2d_dnnl(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out);
+/* out = kernel kind (a, b) through oneDNN (conv_dnnl.c): a and b float, or
+ * bfloat16 (uint16_t) when bf16; out float. -1 when oneDNN cannot serve g. */
+int wg_conv2d_dnnl(int kind, const wg_conv_geom *g, int bf16, const void *a, const void *b, float *out);
 
 #endif

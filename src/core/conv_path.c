@@ -22,7 +22,7 @@ wg_conv_path wg_conv_path_for(const wg_conv_geom *g) {
 
 /* oneDNN where the rule says so and it has an implementation, else our own. */
 static void serve(int kind, const wg_conv_geom *g, const float *a, const float *b, float *out, float *scratch) {
-  if (wg_conv_path_for(g) == WG_CONV_PATH_DNNL && !wg_conv2d_dnnl(kind, g, a, b, out)) return;
+  if (wg_conv_path_for(g) == WG_CONV_PATH_DNNL && !wg_conv2d_dnnl(kind, g, 0, a, b, out)) return;
   wg_conv2d_own(kind, g, a, b, out, scratch);
 }
 

@@ -33,6 +33,7 @@ struct wg_ctx {
   int recording;
   wg_node **tape;  /* nodes in creation order */
   int n_tape, cap_tape;
+  wg_precision precision; /* of the matrix products and convolutions */
   void *scratch;   /* kernel workspace, reused by every call (outside the arena) */
   size_t scratch_bytes;
 };

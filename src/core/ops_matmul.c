@@ -1,8 +1,34 @@
-/* 2-D matrix product through cblas_sgemm, with transpose flags so that every
- * backward rule is again one matmul (no copies for the transposes). */
-#include <cblas.h>
-
+/* 2-D matrix product through sgemm (core/sgemm.h), with transpose flags so
+ * that every backward rule is again one matmul (no copies for the
+ * transposes); in bf16 through oneDNN's matmul on the inputs rounded to
+ * bfloat16. */
+#include "core/bf16.h"
 #include "core/ctx.h"
+#include "core/matmul_dnnl.h"
+#include "core/sgemm.h"
+
+static void sgemm(int m, int n, int k, int ta, int tb, const float *a, int lda, const float *b, int ldb, float *c) {
+  wg_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
+}
+
+/* c = op(a) op(b) on a and b rounded to bfloat16: oneDNN's bf16 matmul, or
+ * where it has none sgemm on the rounded inputs (the same products: a
+ * product of bfloat16s is exact in float). -1 when memory ran out. */
+static int matmul_bf16(wg_ctx *ctx, int m, int n, int k, int ta, int tb, const wg_tensor *a, const wg_tensor *b,
+                       float *c) {
+  const size_t na = (size_t)a->numel, nb = (size_t)b->numel, nb_at = (na + 31) / 32 * 32;
+  uint16_t *h = wg_ctx_scratch(ctx, (nb_at + nb) * sizeof *h);
+  if (!h) return -1;
+  wg_to_bf16(a->data, h, a->numel);
+  wg_to_bf16(b->data, h + nb_at, b->numel);
+  if (!wg_matmul_dnnl_bf16(m, n, k, ta, tb, h, h + nb_at, c)) return 0;
+  float *f = wg_ctx_scratch(ctx, (nb_at + nb) * sizeof *f);
+  if (!f) return -1;
+  wg_round_to_bf16(a->data, f, a->numel);
+  wg_round_to_bf16(b->data, f + nb_at, b->numel);
+  sgemm(m, n, k, ta, tb, f, a->shape[1], f + nb_at, b->shape[1], c);
+  return 0;
+}
 
 /* C = op(A) op(B): dA and dB for the four flag combinations, each a matmul. */
 static void matmul_backward(wg_ctx *ctx, const wg_node *n, wg_tensor *g, wg_tensor **gin, const int *need) {
@@ -38,9 +64,10 @@ wg_tensor *wg_matmul(wg_ctx *ctx, wg_tensor *a, wg_tensor *b, int trans_a, int t
   if (!y) return NULL;
   if (k == 0)
     for (int64_t i = 0; i < y->numel; i++) y->data[i] = 0.0f;
-  else if (m > 0 && nn > 0)
-    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m, nn, k,
-                1.0f, a->data, a->shape[1], b->data, b->shape[1], 0.0f, y->data, nn);
+  else if (m > 0 && nn > 0 && ctx->precision == WG_PRECISION_BF16) {
+    if (matmul_bf16(ctx, m, nn, k, trans_a, trans_b, a, b, y->data)) return NULL;
+  } else if (m > 0 && nn > 0)
+    sgemm(m, nn, k, trans_a, trans_b, a->data, a->shape[1], b->data, b->shape[1], y->data);
   wg_tensor *in[2] = {a, b};
   if (wg_record(ctx, y, "matmul", matmul_backward, 2, in)) return NULL;
   if (y->node) {

@@ -22,6 +22,8 @@ static const char *const loss_names[] = {"clip", "gp", "gan", NULL};
 static const char *const model_names[] = {"mlp", "dcgan28", "dcgan", NULL};
 /* By wg_init_scheme. */
 static const char *const init_names[] = {"pytorch", "dcgan", "wgangp", NULL};
+/* By wg_precision. */
+static const char *const precision_names[] = {"fp32", "bf16", NULL};
 
 #define AT(member) WG_FIELD_AT(wg_train_config, member)
 #define FIXED(v) WG_DEFAULT_FIXED, {v}
@@ -66,6 +68,10 @@ static const wg_field fields[] = {
     {"g1d_std", "--g1d-std", WG_FIELD_FLOAT, AT(g1d_std), 1e-9, 1e6, NULL, "gaussians1d: std of the real data",
      FIXED(1), 0},
     {"threads", "--threads", WG_FIELD_INT, AT(threads), 0, 1024, NULL, "threads (0: all cores)", FIXED(0), 1},
+    {"precision", "--precision", WG_FIELD_CHOICE, AT(precision), 0, 0, precision_names,
+     "fp32 | bf16: matrix products and convolutions on bfloat16 inputs, float master weights and optimizer "
+     "(needs AVX-512-BF16 or AMX)",
+     FIXED(WG_PRECISION_FP32), 1},
 };
 enum { N_FIELDS = sizeof fields / sizeof fields[0] };
 

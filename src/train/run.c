@@ -84,8 +84,8 @@ static wg_status resume_config(wg_run *r, wg_train_config *cfg, const wg_setting
     const wg_field *f = wg_train_field(settings[k].key);
     if (f->may_change_on_resume) wg_field_parse(f, cfg, settings[k].value);
     else if (!wg_field_equal(f, cfg, &given))
-      return wg_set_error(WG_EINVAL, "resume: %s differs from the run's configuration (only iters and threads may "
-                                     "change)", f->option);
+      return wg_set_error(WG_EINVAL, "resume: %s differs from the run's configuration (only iters, threads and "
+                                     "precision may change)", f->option);
   }
   if (r->s.ranks != wg_dist_size())
     return wg_set_error(WG_EINVAL, "resume: the run in %s was trained on %d rank%s; resume it on as many (mpirun -np %d)",
@@ -240,6 +240,10 @@ static int writes(const wg_run *r) { return r->s.rank == 0; }
 /* What both kinds of run need once the configuration is known. */
 static wg_status prepare(wg_run *r, const wg_train_config *cfg) {
   const int ranks = wg_dist_size();
+  if (cfg->precision == WG_PRECISION_BF16 && !wg_bf16_supported())
+    return wg_set_error(WG_EINVAL, "--precision bf16 needs a CPU with AVX-512-BF16 or AMX; this one has neither%s "
+                                   "(--precision fp32 runs anywhere)",
+                        getenv("ONEDNN_MAX_CPU_ISA") ? " under ONEDNN_MAX_CPU_ISA" : "");
   if (cfg->batch % ranks)
     return wg_set_error(WG_EINVAL, "--batch %d does not split evenly over %d ranks: give a multiple of %d", cfg->batch,
                         ranks, ranks);
@@ -388,7 +392,8 @@ static int stop_value(const wg_run *r) { return r->opts.stop && *r->opts.stop > 
 static wg_status loop(wg_run *r, wg_metrics_log *log, wg_evals_log *evals, int *stop) {
   wg_ctx *ctx = wg_ctx_new(64 << 20);
   *stop = stop_value(r);
-  wg_status st = wg_dist_agree(ctx ? WG_OK : wg_failed("the training context"), stop);
+  wg_status st = ctx ? wg_ctx_set_precision(ctx, r->s.cfg.precision) : wg_failed("the training context");
+  st = wg_dist_agree(st, stop);
   while (st == WG_OK && r->s.iter < r->s.cfg.iters && !*stop) {
     st = iterate(r, ctx, log, evals);
     *stop = stop_value(r);
