@@ -6,14 +6,19 @@
  * ('own') and oneDNN's ('dnnl'); 'rule' names the one conv_path.c picks on this
  * CPU's vector level (wg_isa_active, capped by ONEDNN_MAX_CPU_ISA, which oneDNN
  * honours too); '/sgemm' is a kernel's GFLOP/s over the square sgemm's.
+ * Where the CPU has native bfloat16, oneDNN's bf16 kernels are timed too
+ * (what --precision bf16 runs for the deep layers).
  * Usage: bench_ops [runs] [layer]   (medians of `runs` timings, default 25; 1 and 2 threads;
  *        layer 1-4 times that conv alone) */
 #include <cblas.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/bf16.h"
 #include "core/conv_kernels.h"
 #include "core/sgemm.h"
 #include "timing.h"
@@ -26,11 +31,12 @@ static int runs = 25;
 /* What one timed call does. */
 typedef struct {
   int op;  /* 0 fwd, 1 bwd_data, 2 bwd_weight, 3 the conv's gemm alone, 4 plain m x n x k gemm */
-  int dnnl; /* ops 0-2: through oneDNN, else the own kernels */
+  int dnnl; /* ops 0-2: 1 through oneDNN, 2 through oneDNN in bf16 (x16, w16, y16), else the own kernels */
   /* for op 3: which of the three gemm shapes (fwd, bwd_data, bwd_weight) */
   int shape;
   const wg_conv_geom *g;
   float *x, *w, *y, *s, *col; /* col[K, N*P] for the gemm alone */
+  uint16_t *x16, *w16, *y16;  /* x, w, y in bfloat16 */
   int m, n, k; /* plain gemm */
 } job;
 
@@ -43,8 +49,10 @@ static void run_job(const job *j) {
       static const int kind[3] = {WG_CONV_FWD, WG_CONV_BWD_DATA, WG_CONV_BWD_WEIGHT};
       const float *a = j->op == 1 ? j->y : j->x, *b = j->op == 2 ? j->y : j->w;
       float *out = j->op == 0 ? j->y : j->op == 1 ? j->x : j->w;
+      const uint16_t *a16 = j->op == 1 ? j->y16 : j->x16, *b16 = j->op == 2 ? j->y16 : j->w16;
       if (!j->dnnl) wg_conv2d_own(kind[j->op], g, a, b, out, j->s);
-      else if (wg_conv2d_dnnl(kind[j->op], g, 0, a, b, out)) {
+      else if (j->dnnl == 2 ? wg_conv2d_dnnl(kind[j->op], g, 1, a16, b16, out)
+                            : wg_conv2d_dnnl(kind[j->op], g, 0, a, b, out)) {
         fprintf(stderr, "bench_ops: oneDNN has no implementation for this layer\n");
         exit(1);
       }
@@ -122,13 +130,16 @@ int main(int argc, char **argv) {
          runs);
   printf("vector level of the own loops: %s; sgemm: %s (OpenBLAS's kernels: %s)\n", wg_isa_name(wg_isa_active()),
          wg_sgemm_is_onednn() ? "oneDNN" : "OpenBLAS", openblas_get_corename());
+  const int bf16 = wg_bf16_supported();
+  printf("'bf16 ms': oneDNN's bf16 kernel on inputs converted beforehand (%s)\n",
+         bf16 ? "this CPU has native bfloat16" : "-: this CPU has no native bfloat16");
   for (int threads = 1; threads <= 2; threads++) {
     wg_set_threads(threads);
     printf("\n== %d thread%s ==\n", threads, threads > 1 ? "s" : "");
     const double ceiling = gemm_gflops(&r, 1024, 1024, 1024);
     printf("sgemm 1024^3: %.1f GFLOP/s\n", ceiling);
-    printf("%-20s %-10s %8s %8s %8s %8s %9s %7s %7s %5s\n", "layer", "kernel", "own ms", "own GF/s", "dnnl ms",
-           "dnnl GF", "gemm GF/s", "own/sg", "dnnl/sg", "rule");
+    printf("%-20s %-10s %8s %8s %8s %8s %9s %7s %7s %5s %8s\n", "layer", "kernel", "own ms", "own GF/s", "dnnl ms",
+           "dnnl GF", "gemm GF/s", "own/sg", "dnnl/sg", "rule", "bf16 ms");
     for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
       if (only > 0 && (size_t)only != l + 1) continue;
       const wg_conv_geom *g = &layers[l].g;
@@ -138,22 +149,25 @@ int main(int argc, char **argv) {
       j.x = randf(&r, nx), j.w = randf(&r, nw), j.y = randf(&r, ny);
       j.s = randf(&r, wg_conv2d_scratch_floats(g));
       j.col = randf(&r, (size_t)g->C * g->KH * g->KW * g->N * g->OH * g->OW);
+      j.x16 = malloc(sizeof(uint16_t) * nx), j.w16 = malloc(sizeof(uint16_t) * nw), j.y16 = malloc(sizeof(uint16_t) * ny);
+      wg_to_bf16(j.x, j.x16, (int64_t)nx), wg_to_bf16(j.w, j.w16, (int64_t)nw), wg_to_bf16(j.y, j.y16, (int64_t)ny);
       double flop = 2.0 * ny * g->C * g->KH * g->KW;
       double total[2] = {0, 0};
       for (int op = 0; op < 3; op++) {
-        double t[2];
+        double t[3];
         j.op = op;
         for (int d = 0; d < 2; d++) j.dnnl = d, t[d] = time_job(&j), total[d] += op ? t[d] : 0;
+        j.dnnl = 2, t[2] = bf16 ? time_job(&j) : NAN;
         j.op = 3, j.shape = op;
         double tg = time_job(&j);
-        printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f %9.1f %6.0f%% %6.0f%% %5s\n", op ? "" : layers[l].name,
+        printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f %9.1f %6.0f%% %6.0f%% %5s %8.3f\n", op ? "" : layers[l].name,
                opname[op], t[0] * 1e3, flop / t[0] * 1e-9, t[1] * 1e3, flop / t[1] * 1e-9, flop / tg * 1e-9,
                100 * flop / t[0] * 1e-9 / ceiling, 100 * flop / t[1] * 1e-9 / ceiling,
-               wg_conv_path_for(g) == WG_CONV_PATH_DNNL ? "dnnl" : "own");
+               wg_conv_path_for(g) == WG_CONV_PATH_DNNL ? "dnnl" : "own", t[2] * 1e3);
       }
       printf("%-20s %-10s %8.3f %8.1f %8.3f %8.1f   (%s)\n", "", "backward", total[0] * 1e3,
              2 * flop / total[0] * 1e-9, total[1] * 1e3, 2 * flop / total[1] * 1e-9, layers[l].use);
-      free(j.x), free(j.w), free(j.y), free(j.s), free(j.col);
+      free(j.x), free(j.w), free(j.y), free(j.s), free(j.col), free(j.x16), free(j.w16), free(j.y16);
     }
     printf("linear [50,4096]x[4096,1]: %.2f GFLOP/s; [50,128]x[128,4096]: %.1f GFLOP/s\n",
            gemm_gflops(&r, 50, 1, 4096), gemm_gflops(&r, 50, 4096, 128));
