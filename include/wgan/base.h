@@ -51,4 +51,14 @@ wg_isa wg_isa_active(void);
 /* "baseline", "avx2", "avx512". */
 const char *wg_isa_name(wg_isa isa);
 
+/* OpenBLAS picks its kernels by the CPU's model number, and a model it does
+ * not know gets its SSE3 ones, a fifth of the rate (the library's float
+ * products then go through oneDNN's sgemm, but double products stay on
+ * OpenBLAS). The OPENBLAS_CORETYPE naming OpenBLAS's kernels of the level in
+ * use ("SkylakeX", "Haswell") when that happened, NULL when OpenBLAS's choice
+ * has AVX2, the level is below AVX2 or OPENBLAS_CORETYPE is set already.
+ * OpenBLAS reads the variable when it loads, so a program can only set it and
+ * execute itself again (the wgan tool does). */
+const char *wg_openblas_coretype_wanted(void);
+
 #endif

@@ -8,8 +8,11 @@
  * sgemm when OpenBLAS's kernels lack AVX2 while our vector level (the CPU's,
  * capped by ONEDNN_MAX_CPU_ISA) has it; OpenBLAS's otherwise, as measured on
  * the CPUs it knows (docs/performance.md). WGAN_SGEMM=openblas or onednn
- * overrides the rule, for side-by-side benchmarks and for the tests of the
- * library the rule does not pick on the machine at hand. */
+ * overrides the rule: for side-by-side benchmarks, for the tests of the
+ * library the rule does not pick on the machine at hand, and for the wgan
+ * tool, which runs itself again with OpenBLAS told the right kernels (for
+ * its double products, wg_openblas_coretype_wanted) and keeps the float ones
+ * on oneDNN's sgemm, still the faster there. */
 #include "core/sgemm.h"
 
 #include <cblas.h>
@@ -38,6 +41,13 @@ static void decide(void) {
   if (force && !strcasecmp(force, "onednn")) use_dnnl = 1;
   else if (force && !strcasecmp(force, "openblas")) use_dnnl = 0;
   else use_dnnl = wg_sgemm_rule(openblas_get_corename(), wg_isa_active());
+}
+
+const char *wg_openblas_coretype_wanted(void) {
+  if (getenv("OPENBLAS_CORETYPE")) return NULL;
+  const wg_isa isa = wg_isa_active();
+  if (!wg_sgemm_rule(openblas_get_corename(), isa)) return NULL;
+  return isa == WG_ISA_AVX512 ? "SkylakeX" : "Haswell";
 }
 
 int wg_sgemm_is_onednn(void) {
