@@ -130,7 +130,7 @@ int main(int argc, char **argv) {
          runs);
   printf("vector level of the own loops: %s; sgemm: %s (OpenBLAS's kernels: %s)\n", wg_isa_name(wg_isa_active()),
          wg_sgemm_is_onednn() ? "oneDNN" : "OpenBLAS", openblas_get_corename());
-  const int bf16 = wg_bf16_supported();
+  const int bf16 = wg_precision_check(WG_PRECISION_BF16) == WG_OK;
   printf("'bf16 ms': oneDNN's bf16 kernel on inputs converted beforehand (%s)\n",
          bf16 ? "this CPU has native bfloat16" : "-: this CPU has no native bfloat16");
   for (int threads = 1; threads <= 2; threads++) {

@@ -97,7 +97,7 @@ static double rel_err(const float *got, const double *want, const double *mag, s
 
 /* A context in bf16, or NULL with the case skipped by the caller. */
 static wg_ctx *bf16_ctx(void) {
-  if (!wg_bf16_supported()) return NULL;
+  if (wg_precision_check(WG_PRECISION_BF16) != WG_OK) return NULL;
   wg_ctx *ctx = wg_ctx_new(1 << 20);
   if (wg_ctx_set_precision(ctx, WG_PRECISION_BF16) != WG_OK) {
     CHECK(0, "bf16 refused on a CPU that has it: %s", wg_last_error());

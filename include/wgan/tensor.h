@@ -58,12 +58,12 @@ void wg_ctx_rewind(wg_ctx *ctx, wg_ctx_mark m);
  * rounded to bfloat16, the products accumulated and returned in float, as
  * mixed-precision training does; backward rules run in the same precision. */
 typedef enum { WG_PRECISION_FP32, WG_PRECISION_BF16 } wg_precision;
-/* Sets it; bf16 needs a CPU with native bfloat16 arithmetic (AVX-512-BF16 or
- * AMX, as oneDNN sees it, capped by ONEDNN_MAX_CPU_ISA): WG_EINVAL with a
- * message otherwise, the context unchanged. */
+/* WG_OK when this CPU can run p: bf16 needs native bfloat16 arithmetic
+ * (AVX-512-BF16 or AMX, as oneDNN sees the CPU, capped by
+ * ONEDNN_MAX_CPU_ISA); WG_EINVAL with a message otherwise. */
+wg_status wg_precision_check(wg_precision p);
+/* Sets it, after wg_precision_check; on failure the context is unchanged. */
 wg_status wg_ctx_set_precision(wg_ctx *ctx, wg_precision p);
-/* 1 when this CPU has native bfloat16 arithmetic (see above), else 0. */
-int wg_bf16_supported(void);
 /* Turns recording on (1) or off (0); returns the previous setting. */
 int wg_ctx_set_recording(wg_ctx *ctx, int on);
 /* Peak arena bytes since creation. */

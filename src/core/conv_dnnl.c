@@ -29,8 +29,8 @@ int wg_conv2d_dnnl_serves(const wg_conv_geom *g) {
   return g->N > 0 && g->OH > 0 && g->OW > 0 && pad_bottom(g) >= 0 && pad_right(g) >= 0;
 }
 
-/* The arrays of kind k: x, w, y, each of type in except the kernel's output,
- * which is float. */
+/* The arrays x, w, y of kernel kind for key k: bfloat16 in bf16, except
+ * the kernel's output, which is float. */
 static void arrays(const conv_key *k, int kind, dnnl_memory_desc_t *x, dnnl_memory_desc_t *w,
                    dnnl_memory_desc_t *y) {
   const wg_conv_geom *g = &k->g;

@@ -159,7 +159,8 @@ wg_tensor *wg_conv2d_bwd_data(wg_ctx *ctx, wg_tensor *dy, wg_tensor *w, const wg
     return NULL;
   if (check_output(dy, &g, "conv2d_bwd_data")) return NULL;
   const int shape[4] = {g.N, g.C, H, W};
-  return conv_op(ctx, "conv2d_bwd_data", WG_CONV_BWD_DATA, wg_conv2d_bwd_data_kernel, bwd_data_backward, &g, shape, dy, w, o);
+  return conv_op(ctx, "conv2d_bwd_data", WG_CONV_BWD_DATA, wg_conv2d_bwd_data_kernel, bwd_data_backward, &g, shape,
+                 dy, w, o);
 }
 
 wg_tensor *wg_conv2d_bwd_weight(wg_ctx *ctx, wg_tensor *x, wg_tensor *dy, const wg_conv_opts *o, int KH, int KW) {
@@ -171,7 +172,8 @@ wg_tensor *wg_conv2d_bwd_weight(wg_ctx *ctx, wg_tensor *x, wg_tensor *dy, const 
     return NULL;
   if (check_output(dy, &g, "conv2d_bwd_weight")) return NULL;
   const int shape[4] = {g.OC, g.C, KH, KW};
-  return conv_op(ctx, "conv2d_bwd_weight", WG_CONV_BWD_WEIGHT, wg_conv2d_bwd_weight_kernel, bwd_weight_backward, &g, shape, x, dy, o);
+  return conv_op(ctx, "conv2d_bwd_weight", WG_CONV_BWD_WEIGHT, wg_conv2d_bwd_weight_kernel, bwd_weight_backward, &g,
+                 shape, x, dy, o);
 }
 
 wg_tensor *wg_conv_transpose2d(wg_ctx *ctx, wg_tensor *x, wg_tensor *w, const wg_conv_opts *o) {

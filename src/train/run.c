@@ -240,10 +240,7 @@ static int writes(const wg_run *r) { return r->s.rank == 0; }
 /* What both kinds of run need once the configuration is known. */
 static wg_status prepare(wg_run *r, const wg_train_config *cfg) {
   const int ranks = wg_dist_size();
-  if (cfg->precision == WG_PRECISION_BF16 && !wg_bf16_supported())
-    return wg_set_error(WG_EINVAL, "--precision bf16 needs a CPU with AVX-512-BF16 or AMX; this one has neither%s "
-                                   "(--precision fp32 runs anywhere)",
-                        getenv("ONEDNN_MAX_CPU_ISA") ? " under ONEDNN_MAX_CPU_ISA" : "");
+  if (wg_precision_check(cfg->precision) != WG_OK) return wg_error_prefix("--precision");
   if (cfg->batch % ranks)
     return wg_set_error(WG_EINVAL, "--batch %d does not split evenly over %d ranks: give a multiple of %d", cfg->batch,
                         ranks, ranks);
