@@ -72,7 +72,7 @@ help:
 	@echo "make test     install what is missing, build, run every test"
 	@echo "make deps     install the Debian packages the project needs"
 	@echo "make asan     run the tests under AddressSanitizer + UBSan"
-	@echo "make bench    build the benchmarks into $(BUILD)/bench"
+	@echo "make bench    build the benchmarks into $(BUILD)/bench, time wgan beside PyTorch and POT (bench/summary.sh)"
 	@echo "make fuzz     FUZZ_SECONDS=N [FUZZ_TARGETS=...]: run each libFuzzer target N seconds"
 	@echo "make install  PREFIX=...: headers, libraries, CLI, wgan.pc, the docs in share/doc/wgan"
 
@@ -146,6 +146,8 @@ asan:
 	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
 
 bench: all $(BENCH_BIN)
+	@scripts/deps.sh bench
+	@bench/summary.sh
 
 # The seed corpus, written again by fuzz/make_corpus.c.
 fuzz-corpus: all

@@ -129,7 +129,7 @@ int main(int argc, char **argv) {
   printf("median of %d runs; GFLOP/s = 2*N*OC*OH*OW*C*KH*KW / time; 'gemm' = one whole-batch sgemm of the conv's shape, no im2col\n",
          runs);
   printf("vector level of the own loops: %s; sgemm: %s (OpenBLAS's kernels: %s)\n", wg_isa_name(wg_isa_active()),
-         wg_sgemm_is_onednn() ? "oneDNN" : "OpenBLAS", openblas_get_corename());
+         wg_sgemm_library(), wg_openblas_kernels());
   const int bf16 = wg_precision_check(WG_PRECISION_BF16) == WG_OK;
   printf("'bf16 ms': oneDNN's bf16 kernel on inputs converted beforehand (%s)\n",
          bf16 ? "this CPU has native bfloat16" : "-: this CPU has no native bfloat16");

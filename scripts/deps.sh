@@ -9,6 +9,8 @@ set -eu
 packages=(gcc make pkg-config libopenblas-openmp-dev libdnnl-dev zlib1g-dev libpng-dev libcjson-dev
           gnuplot-nox dataset-fashion-mnist python3-numpy python3-pytest)
 [ "${1:-}" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
+# `deps.sh bench` (make bench) adds what its side-by-side runs time: PyTorch, POT, /usr/bin/time.
+[ "${1:-}" = bench ] && packages+=(python3-torch python3-pot time)
 if [ "${1:-}" = mpi ] || [ "${1:-}" = test ] || [ "${MPI:-0}" = 1 ]; then packages+=(libopenmpi-dev openmpi-bin); fi
 missing=()
 for p in "${packages[@]}"; do

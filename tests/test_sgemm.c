@@ -13,7 +13,7 @@
 static wg_rng rng;
 
 static void every_transpose(void) {
-  printf("# sgemm: %s\n", wg_sgemm_is_onednn() ? "oneDNN" : "OpenBLAS");
+  printf("# sgemm: %s\n", wg_sgemm_library());
   const int m = 23, n = 41, k = 67, pad = 5;
   float a[(67 + 5) * (67 + 5)], b[(67 + 5) * (67 + 5)], c[23 * (41 + 5)], c0[23 * (41 + 5)];
   wg_rng_fill_normal(&rng, a, sizeof a / sizeof *a, 0, 1);

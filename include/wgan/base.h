@@ -60,5 +60,10 @@ const char *wg_isa_name(wg_isa isa);
  * OpenBLAS reads the variable when it loads, so a program can only set it and
  * execute itself again (the wgan tool does). */
 const char *wg_openblas_coretype_wanted(void);
+/* "oneDNN" or "OpenBLAS": whose sgemm serves the float matrix products (the
+ * rule above, or WGAN_SGEMM=onednn|openblas). */
+const char *wg_sgemm_library(void);
+/* OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell", "Zen", ...). */
+const char *wg_openblas_kernels(void);
 
 #endif

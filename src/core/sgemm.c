@@ -55,6 +55,10 @@ int wg_sgemm_is_onednn(void) {
   return use_dnnl;
 }
 
+const char *wg_sgemm_library(void) { return wg_sgemm_is_onednn() ? "oneDNN" : "OpenBLAS"; }
+
+const char *wg_openblas_kernels(void) { return openblas_get_corename(); }
+
 void wg_sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
               float beta, float *c, int ldc) {
   if (wg_sgemm_is_onednn())
