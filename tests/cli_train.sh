@@ -76,10 +76,13 @@ $W train --resume "$T/is" --iters 6 2>/dev/null
 if cmp -s <(cut -d, -f1-6 "$T/iw/metrics.csv") <(cut -d, -f1-6 "$T/is/metrics.csv"); then ok resume_identity_idx_clip
 else fail resume_identity_idx_clip "metrics differ"; fi
 
-# --precision bf16 (where the CPU has native bfloat16, by /proc/cpuinfo): trains the image model,
+# --precision bf16 (where the CPU has native bfloat16 as oneDNN counts it, by /proc/cpuinfo: AVX-512
+# with VNNI and BF16, or AMX): trains the image model,
 # its losses near fp32's but not equal (the products really were rounded), a resume equal to one
 # go (oneDNN's bf16 kernels repeat bit for bit at a fixed thread count); a fp32 run resumes in bf16
-if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
+cpu=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+if [[ "$cpu" == *" amx_bf16 "* ]] || { [[ "$cpu" == *" avx512_bf16 "* ]] && [[ "$cpu" == *" avx512_vnni "* ]] &&
+     [[ "$cpu" == *" avx512bw "* ]] && [[ "$cpu" == *" avx512vl "* ]] && [[ "$cpu" == *" avx512dq "* ]]; }; then
   B16=(--data "$T/tiny-idx3-ubyte" --loss gp --dim 8 --batch 16 --n-critic 2 --threads 2 --sample-every 0 --seed 5)
   $W train "${B16[@]}" --iters 4 --out "$T/f32" 2>/dev/null
   $W train "${B16[@]}" --iters 4 --precision bf16 --out "$T/b16" 2>"$T/err"
@@ -93,7 +96,7 @@ if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
      cmp -s <(cut -d, -f1-6 "$T/b16/metrics.csv") <(cut -d, -f1-6 "$T/b16s/metrics.csv") &&
      [ $rc -eq 0 ] && [ "$(wc -l < "$T/f32/metrics.csv")" -eq 6 ]; then ok precision_bf16_trains_and_resumes
   else fail precision_bf16_trains_and_resumes "rc=$rc $(tail -n 1 "$T/err"); $(paste -d' ' "$T/f32/metrics.csv" "$T/b16/metrics.csv" | cut -c1-160 | tr '\n' '|')"; fi
-else echo "skip precision_bf16_trains_and_resumes: the CPU has neither avx512_bf16 nor amx_bf16"; fi
+else echo "skip precision_bf16_trains_and_resumes: the CPU has neither AVX-512 with avx512_bf16 nor amx_bf16"; fi
 
 # sample: a grid for images, points for toy data
 if $W sample "$T/idx-gp" -n 16 --out "$T/grid.png" && [ "$(head -c 4 "$T/grid.png" | od -An -c | tr -d ' ')" = '211PNG' ] &&
