@@ -31,6 +31,17 @@ except OSError as e:
     raise ImportError(f"wgan: cannot load {path} ({e}); build it with `make` or set WGAN_LIB "
                       f"to the path of libwgan.so") from None
 
+# OpenBLAS chose its kernels when it loaded (numpy loads it first): on a CPU
+# whose model it does not know it runs its oldest kernels, and the solver's double
+# products with them (the wgan tool runs itself again with the variable set;
+# a Python process can only be started with it).
+lib.wg_openblas_coretype_wanted.restype = c_char_p
+_coretype = lib.wg_openblas_coretype_wanted()
+if _coretype:
+    import warnings
+    warnings.warn(f"wgan: OpenBLAS runs kernels without AVX2 on this CPU; start Python with "
+                  f"OPENBLAS_CORETYPE={_coretype.decode()} for its kernels of this CPU's level", RuntimeWarning)
+
 # wg_status
 OK, EINVAL, EIO, EFORMAT, ENOMEM, ELIMIT, ENUMERIC = range(7)
 _EXCEPTIONS = {EINVAL: ValueError, EIO: OSError, EFORMAT: ValueError, ENOMEM: MemoryError,
