@@ -43,11 +43,12 @@ static void usage(FILE *f) {
  * short spin of 10k before sleeping keeps the idle speed and, with two busy
  * processes beside it, stays about as fast as passive (README: the CLI section).
  *
- * On a CPU whose model OpenBLAS does not know, its SSE3 kernels: the
- * OPENBLAS_CORETYPE of the CPU's level instead (an exact EMD at d = 784,
- * n = 4000, all double products, 3.5x faster on such an Intel Xeon), with the
- * float products kept on oneDNN's sgemm (WGAN_SGEMM=onednn), which is faster
- * there than OpenBLAS's either way (docs/performance.md). */
+ * On a CPU whose model OpenBLAS does not know, OpenBLAS would run its oldest
+ * kernels: OPENBLAS_CORETYPE names those of the CPU's level instead (an exact
+ * EMD at d = 784, n = 4000, its cost matrix a double product, took 2.7x less
+ * CPU on such an Intel Xeon), and the float products stay on oneDNN's sgemm
+ * (WGAN_SGEMM=onednn), faster there than OpenBLAS's either way
+ * (docs/performance.md). */
 static void prepare_environment(char **argv) {
   int changed = 0;
   if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) {
