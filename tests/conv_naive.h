@@ -49,4 +49,17 @@ static inline void naive(const wg_conv_geom *g, const float *x, const float *w, 
         }
 }
 
+/* Largest |got - want| over an array, relative to the largest sum of term magnitudes:
+ * float accumulation errs in proportion to that, not to |want|, which cancellation
+ * can make arbitrarily small. */
+static inline double rel_err(const float *got, const double *want, const double *mag, size_t n) {
+  double e = 0, m = 1e-30;
+  for (size_t i = 0; i < n; i++) {
+    double d = fabs(got[i] - want[i]);
+    e = d > e ? d : e;
+    m = mag[i] > m ? mag[i] : m;
+  }
+  return e / m;
+}
+
 #endif

@@ -85,16 +85,6 @@ static void rounded_copy(const float *x, float *y, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] = nearest_bf16(x[i]);
 }
 
-/* Largest |got - want| relative to the largest sum of term magnitudes. */
-static double rel_err(const float *got, const double *want, const double *mag, size_t n) {
-  double e = 0, m = 1e-30;
-  for (size_t i = 0; i < n; i++) {
-    e = fmax(e, fabs(got[i] - want[i]));
-    m = fmax(m, mag[i]);
-  }
-  return e / m;
-}
-
 /* A context in bf16, or NULL with the case skipped by the caller. */
 static wg_ctx *bf16_ctx(void) {
   if (wg_precision_check(WG_PRECISION_BF16) != WG_OK) return NULL;

@@ -31,19 +31,6 @@ static double dot(const float *a, const float *b, size_t n) {
   return s;
 }
 
-/* Largest |got - want| over an array, relative to the largest sum of term magnitudes:
- * float accumulation errs in proportion to that, not to |want|, which cancellation
- * can make arbitrarily small. */
-static double rel_err(const float *got, const double *want, const double *mag, size_t n) {
-  double e = 0, m = 1e-30;
-  for (size_t i = 0; i < n; i++) {
-    double d = fabs(got[i] - want[i]);
-    e = d > e ? d : e;
-    m = mag[i] > m ? mag[i] : m;
-  }
-  return e / m;
-}
-
 enum { VIA_RULE, VIA_OWN, VIA_DNNL };
 static const char *via_name[] = {"rule", "own", "dnnl"};
 

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "wgan/tensor.h"
+
 static inline uint16_t wg_bf16_of(float f) {
   uint32_t u;
   memcpy(&u, &f, sizeof u);
@@ -26,5 +28,15 @@ static inline float wg_float_of_bf16(uint16_t h) {
 void wg_to_bf16(const float *x, uint16_t *y, int64_t n);
 /* y[i] = x[i] rounded to the nearest bfloat16, as a float. */
 void wg_round_to_bf16(const float *x, float *y, int64_t n);
+
+/* The two inputs of a bf16 product, in the context's kernel workspace
+ * (valid until its next use): a's and b's values in bfloat16 at *ha, *hb;
+ * -1 when memory ran out. */
+int wg_bf16_inputs(wg_ctx *ctx, const wg_tensor *a, const wg_tensor *b, uint16_t **ha, uint16_t **hb);
+/* The same rounded to bfloat16 but held as floats, for the float kernels,
+ * followed by extra floats of their scratch: *fa, *fb, *rest (rest may be
+ * NULL), each 64-byte aligned; -1 when memory ran out. */
+int wg_bf16_inputs_as_float(wg_ctx *ctx, const wg_tensor *a, const wg_tensor *b, size_t extra, float **fa, float **fb,
+                            float **rest);
 
 #endif

@@ -83,20 +83,14 @@ typedef void conv_kernel(const wg_conv_geom *g, const float *a, const float *b, 
  * float). -1 when memory ran out. */
 static int conv_bf16(wg_ctx *ctx, int kind, conv_kernel *kernel, const wg_conv_geom *g, const wg_tensor *a,
                      const wg_tensor *b, float *out) {
-  const size_t na = (size_t)a->numel, nb = (size_t)b->numel, nb_at = (na + 31) / 32 * 32;
   if (g->C * g->KH * g->KW > WG_CONV_SMALL_K) {
-    uint16_t *h = wg_ctx_scratch(ctx, (nb_at + nb) * sizeof *h);
-    if (!h) return -1;
-    wg_to_bf16(a->data, h, a->numel);
-    wg_to_bf16(b->data, h + nb_at, b->numel);
-    if (!wg_conv2d_dnnl(kind, g, 1, h, h + nb_at, out)) return 0;
+    uint16_t *ha, *hb;
+    if (wg_bf16_inputs(ctx, a, b, &ha, &hb)) return -1;
+    if (!wg_conv2d_dnnl(kind, g, 1, ha, hb, out)) return 0;
   }
-  const size_t own_at = nb_at + (nb + 15) / 16 * 16; /* 64-byte aligned, as the kernels' scratch is */
-  float *f = wg_ctx_scratch(ctx, (own_at + wg_conv2d_scratch_floats(g)) * sizeof *f);
-  if (!f) return -1;
-  wg_round_to_bf16(a->data, f, a->numel);
-  wg_round_to_bf16(b->data, f + nb_at, b->numel);
-  kernel(g, f, f + nb_at, out, f + own_at);
+  float *fa, *fb, *s;
+  if (wg_bf16_inputs_as_float(ctx, a, b, wg_conv2d_scratch_floats(g), &fa, &fb, &s)) return -1;
+  kernel(g, fa, fb, out, s);
   return 0;
 }
 

@@ -16,17 +16,12 @@ static void sgemm(int m, int n, int k, int ta, int tb, const float *a, int lda, 
  * product of bfloat16s is exact in float). -1 when memory ran out. */
 static int matmul_bf16(wg_ctx *ctx, int m, int n, int k, int ta, int tb, const wg_tensor *a, const wg_tensor *b,
                        float *c) {
-  const size_t na = (size_t)a->numel, nb = (size_t)b->numel, nb_at = (na + 31) / 32 * 32;
-  uint16_t *h = wg_ctx_scratch(ctx, (nb_at + nb) * sizeof *h);
-  if (!h) return -1;
-  wg_to_bf16(a->data, h, a->numel);
-  wg_to_bf16(b->data, h + nb_at, b->numel);
-  if (!wg_matmul_dnnl_bf16(m, n, k, ta, tb, h, h + nb_at, c)) return 0;
-  float *f = wg_ctx_scratch(ctx, (nb_at + nb) * sizeof *f);
-  if (!f) return -1;
-  wg_round_to_bf16(a->data, f, a->numel);
-  wg_round_to_bf16(b->data, f + nb_at, b->numel);
-  sgemm(m, n, k, ta, tb, f, a->shape[1], f + nb_at, b->shape[1], c);
+  uint16_t *ha, *hb;
+  if (wg_bf16_inputs(ctx, a, b, &ha, &hb)) return -1;
+  if (!wg_matmul_dnnl_bf16(m, n, k, ta, tb, ha, hb, c)) return 0;
+  float *fa, *fb;
+  if (wg_bf16_inputs_as_float(ctx, a, b, 0, &fa, &fb, NULL)) return -1;
+  sgemm(m, n, k, ta, tb, fa, a->shape[1], fb, b->shape[1], c);
   return 0;
 }
 
