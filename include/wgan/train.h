@@ -18,6 +18,10 @@
 
 typedef enum { WG_LOSS_CLIP, WG_LOSS_GP, WG_LOSS_GAN } wg_loss_kind;
 typedef enum { WG_MODEL_MLP, WG_MODEL_DCGAN28, WG_MODEL_DCGAN } wg_model_kind;
+/* Both learning rates over the run: as given, or times 1 - t / iters at
+ * generator iteration t (0-based; the critic steps of t alike), 0 after the
+ * last, as the WGAN-GP code's gan_cifar_resnet.py decays them. */
+typedef enum { WG_LR_CONSTANT, WG_LR_LINEAR } wg_lr_decay;
 
 typedef struct {
   char data[1024];       /* 8gaussians, 25gaussians, swissroll, gaussians1d, fashion-mnist, or a path */
@@ -28,6 +32,7 @@ typedef struct {
   int batch, n_critic;
   int warmup_critic;     /* clip: 100 critic steps while iter < 25 and every 500th iteration */
   float lr_gen, lr_critic, beta1, beta2, clip, lambda;
+  wg_lr_decay lr_decay;
   int nz, dim;           /* noise size; model width (DIM of dcgan28/dcgan, hidden units of mlp) */
   int batchnorm;         /* BatchNorm layers in the models (clip and gan only) */
   wg_init_scheme init;   /* how both networks' weights are drawn */

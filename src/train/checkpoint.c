@@ -52,10 +52,15 @@ static int number_fits(const wg_field *f, double v) {
 }
 
 /* Keys the first checkpoints did not have take the value the trainer then
- * used: init, the reference code's scheme of the model; precision, fp32. */
+ * used: init, the reference code's scheme of the model; precision, fp32;
+ * lr_decay, constant. */
 static int set_absent_key(const wg_field *f, wg_train_config *c) {
   if (f->offset == offsetof(wg_train_config, precision)) {
     c->precision = WG_PRECISION_FP32;
+    return 1;
+  }
+  if (f->offset == offsetof(wg_train_config, lr_decay)) {
+    c->lr_decay = WG_LR_CONSTANT;
     return 1;
   }
   if (f->offset != offsetof(wg_train_config, init)) return 0;

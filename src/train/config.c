@@ -22,6 +22,8 @@ static const char *const loss_names[] = {"clip", "gp", "gan", NULL};
 static const char *const model_names[] = {"mlp", "dcgan28", "dcgan", NULL};
 /* By wg_init_scheme. */
 static const char *const init_names[] = {"pytorch", "dcgan", "wgangp", NULL};
+/* By wg_lr_decay. */
+static const char *const lr_decay_names[] = {"constant", "linear", NULL};
 /* By wg_precision. */
 static const char *const precision_names[] = {"fp32", "bf16", NULL};
 
@@ -50,6 +52,10 @@ static const wg_field fields[] = {
      BY_LOSS(5e-5, 1e-4, 2e-4), 0},
     {"lr_critic", "--lr-critic", WG_FIELD_FLOAT, AT(lr_critic), 0, 1e30, NULL, "the critic's learning rate",
      BY_LOSS(5e-5, 1e-4, 2e-4), 0},
+    {"lr_decay", "--lr-decay", WG_FIELD_CHOICE, AT(lr_decay), 0, 0, lr_decay_names,
+     "constant | linear: both learning rates times 1 - t/iters at iteration t (the WGAN-GP code's CIFAR-10 "
+     "ResNet; a resume with another --iters follows the new count)",
+     FIXED(WG_LR_CONSTANT), 0},
     {"beta1", "--beta1", WG_FIELD_FLOAT, AT(beta1), 0, 0.999999, NULL, "Adam beta1 (RMSprop: alpha)",
      BY_LOSS(0.99, 0.5, 0.5), 0},
     {"beta2", "--beta2", WG_FIELD_FLOAT, AT(beta2), 0, 0.999999, NULL, "Adam beta2", BY_LOSS(0, 0.9, 0.999), 0},

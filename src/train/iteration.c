@@ -160,9 +160,21 @@ static void average_stats(const wg_gan_state *s, wg_iter_stats *out) {
   out->critic_loss = v[0], out->w_estimate = v[1], out->gp = v[2], out->gen_loss = v[3];
 }
 
+/* The learning rates of iteration s->iter under cfg.lr_decay (constant: the
+ * optimizers keep theirs, as their owner set them). */
+static void schedule_learning_rates(wg_gan_state *s) {
+  const wg_train_config *c = &s->cfg;
+  if (c->lr_decay != WG_LR_LINEAR) return;
+  double left = 1.0 - (double)s->iter / (double)c->iters;
+  if (left < 0) left = 0;
+  s->opt_gen.lr = (float)(c->lr_gen * left);
+  s->opt_critic.lr = (float)(c->lr_critic * left);
+}
+
 wg_status wg_gan_train_iteration(wg_gan_state *s, wg_source *src, wg_ctx *ctx, wg_iter_stats *out) {
   const wg_train_config *c = &s->cfg;
   memset(out, 0, sizeof *out);
+  schedule_learning_rates(s);
   if (parallel(s) && c->batch % s->ranks)
     return wg_set_error(WG_EINVAL, "--batch %d does not split evenly over %d ranks", c->batch, s->ranks);
   /* The WGAN code's schedule: 100 critic steps for the first 25 generator

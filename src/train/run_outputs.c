@@ -163,7 +163,8 @@ static void write_report(wg_run *r, const char *status) {
   KV(config, nc, "iterations", "%lld", (long long)c->iters);
   KV(config, nc, "batch", "%d", c->batch);
   KV(config, nc, "critic steps per iteration", "%d", c->n_critic);
-  KV(config, nc, "learning rates (generator, critic)", "%g, %g", c->lr_gen, c->lr_critic);
+  KV(config, nc, "learning rates (generator, critic)", "%g, %g%s", c->lr_gen, c->lr_critic,
+     c->lr_decay == WG_LR_LINEAR ? ", falling linearly to 0 over the run" : "");
   if (c->loss == WG_LOSS_CLIP) {
     KV(config, nc, "RMSprop alpha", "%g", c->beta1);
     KV(config, nc, "clip", "%g", c->clip);
