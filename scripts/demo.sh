@@ -8,8 +8,13 @@ stamp=$(date +%Y%m%d-%H%M%S)
 toy=runs/demo-8gaussians-$stamp
 fashion=runs/demo-fashion-mnist-$stamp
 
-echo "== 1/2: WGAN-GP on 8gaussians (toy MLPs 512x3, batch 256, ${DEMO_TOY_ITERS:=500} generator iterations)"
-$W train --data 8gaussians --loss gp --iters "$DEMO_TOY_ITERS" --sample-every 100 --eval-every 100 --out "$toy"
+# Adam at 1e-3 falling linearly to 0 instead of a constant 1e-4: in 500
+# iterations sharp modes (exact W1 0.061-0.075 against a floor of 0.067, 81-83 %
+# of the samples within 3 sigma of a centre, seeds 1-3) instead of 0.163 and 24 %
+# (seed 1; an Intel Xeon, one thread).
+echo "== 1/2: WGAN-GP on 8gaussians (toy MLPs 512x3, batch 256, lr 1e-3 decaying, ${DEMO_TOY_ITERS:=500} generator iterations)"
+$W train --data 8gaussians --loss gp --lr 1e-3 --lr-decay linear --iters "$DEMO_TOY_ITERS" --sample-every 100 \
+  --eval-every 100 --out "$toy"
 $W eval "$toy" --data 8gaussians
 
 # Adam at 1e-3 instead of the reference 1e-4: in a 600-iteration budget it gives
