@@ -19,8 +19,9 @@
 typedef enum { WG_LOSS_CLIP, WG_LOSS_GP, WG_LOSS_GAN } wg_loss_kind;
 typedef enum { WG_MODEL_MLP, WG_MODEL_DCGAN28, WG_MODEL_DCGAN } wg_model_kind;
 /* Both learning rates over the run: as given, or times 1 - t / iters at
- * generator iteration t (0-based; the critic steps of t alike), 0 after the
- * last, as the WGAN-GP code's gan_cifar_resnet.py decays them. */
+ * generator iteration t (0-based; the critic steps of t alike; 0 for a
+ * caller that goes on past iters), as the WGAN-GP code's gan_cifar_resnet.py
+ * decays them. */
 typedef enum { WG_LR_CONSTANT, WG_LR_LINEAR } wg_lr_decay;
 
 typedef struct {
