@@ -18,7 +18,8 @@
 # Environment: SEEDS ("1 2 3"), ITERS (3000; FASHION_ITERS 400), EVERY (500; 100 for
 #   fashion), N (2000 points; 1000 images), THREADS (2), WGAN_BIN (build/wgan),
 #   PYTHON (/usr/bin/python3), SIDES ("wgan torch": which to train), WGAN_ARGS
-#   (more `wgan train` options, e.g. "--init wgangp" to measure a setting),
+#   (more `wgan train` options, e.g. "--init wgangp" to measure a setting; with
+#   "--lr-decay linear" the wgan side is scored at ITERS only),
 #   LABEL (the wgan side's name in the table, "wgan"). It
 #   takes hours: each toy run is 3,000 generator iterations of 6 steps, for
 #   each side and seed.
@@ -89,8 +90,12 @@ for config in $CONFIGS; do
     run="$OUT/$config-wgan-$seed"
     if side wgan; then
       rm -rf "$run"
-      for ((it = every; it <= iters; it += every)); do
-        if [ "$it" -eq "$every" ]; then
+      # --lr-decay follows the run's --iters, which each segment would move:
+      # such a run goes in one segment, scored at its end only
+      step=$every
+      [[ " $WGAN_ARGS " == *" --lr-decay linear "* ]] && step=$iters
+      for ((it = step; it <= iters; it += step)); do
+        if [ "$it" -eq "$step" ]; then
           # shellcheck disable=SC2086 # WGAN_ARGS is a list of options
           "$WGAN_BIN" train --data "$data" --loss "$loss" --iters "$it" --seed "$seed" --threads "$THREADS" \
             --sample-every 0 --checkpoint-every 0 $WGAN_ARGS --out "$run" > "$run.log" 2>&1
