@@ -41,7 +41,6 @@ def wgan_time(binary, a_path, b_path, cap):
     return float(out.stdout), seconds
 
 
-
 @contextlib.contextmanager
 def c_stderr_silenced():
     """POT's C++ solver writes "RESULT MIGHT BE INACURATE" and an explanation
