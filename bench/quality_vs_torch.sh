@@ -93,7 +93,7 @@ for config in $CONFIGS; do
       # --lr-decay follows the run's --iters, which each segment would move:
       # such a run goes in one segment, scored at its end only
       step=$every
-      [[ " $WGAN_ARGS " == *" --lr-decay linear "* ]] && step=$iters
+      [[ " $WGAN_ARGS " =~ " --lr-decay"[=\ ]"linear " ]] && step=$iters
       for ((it = step; it <= iters; it += step)); do
         if [ "$it" -eq "$step" ]; then
           # shellcheck disable=SC2086 # WGAN_ARGS is a list of options
