@@ -676,7 +676,7 @@ static arc entering_arc(tree *t, cursor *c, int fast, double below, int64_t *sca
 /* Phase 1: pivots on block search's entering arcs until a whole cycle over
  * the arcs finds none. With the float copies it prices in float, which
  * reads half the bytes (or computes sixteen costs per instruction), and
- * takes arcs below -margin, far above float rounding; each one is confirmed
+ * takes arcs below -margin, above the float costs' rounding; each one is confirmed
  * in double, and only a full cycle of misses ends the phase. Without them
  * it prices in double down to -tol. */
 static wg_status block_search(tree *t, double margin, double tol, int64_t *iters) {
@@ -888,7 +888,11 @@ static wg_status extract_plan(const tree *t, wg_ns_solution *out) {
 static wg_status solve_tree(tree *t, double cmax, int32_t *ai, int32_t *aj, double *am,
                             int32_t *rowj, double *rowrc, wg_ns_solution *out) {
   const wg_ns_problem *pb = t->pb;
-  const double tol = 1e-13 * cmax, margin = 1e-7 * cmax;
+  /* The float pricing's own error reaches cost_err on the fly (the square
+   * root approximation), so an arc counts there only below half that: below
+   * 1e-7 cmax the double check refused one pick in six (n = m = 4,000, d = 2)
+   * and each refusal re-priced a row in double. */
+  const double tol = 1e-13 * cmax, margin = fmax(1e-7 * cmax, t->cost_err / 2);
   int64_t iters = 0;
   wg_status st;
   if (pb->n_cand > 0) {
